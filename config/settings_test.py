@@ -1,0 +1,22 @@
+"""Settings for the test suite: the real settings with a throw-away data folder and fast hashing.
+
+The database is whatever ``KEFU_DATABASE_URL`` names (SQLite by default); ``make test`` runs the
+suite once on SQLite and once on PostgreSQL.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("KEFU_DATA_DIR", tempfile.mkdtemp(prefix="kefu-test-"))
+os.environ.setdefault("KEFU_SECRET_KEY", "kefu-tests-only-not-a-secret")
+
+from config.settings import *  # noqa: E402,F403
+
+# Hashing with Argon2 costs tens of milliseconds per user; tests build many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+HUEY = {"huey_class": "huey.MemoryHuey", "name": "kefu-tests", "immediate": True}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

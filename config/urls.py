@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from config.api import api
+from kefu.core import views as core_views
+from kefu.org import views as org_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", org_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", org_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("language/", core_views.set_language, name="set_language"),
+    path("accounts/unlock/", core_views.unlock, name="unlock_account"),
+    path("org/", include("kefu.org.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

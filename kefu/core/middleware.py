@@ -1,0 +1,43 @@
+"""Language selection: the user's saved choice, else the cookie, else the center's default.
+
+Django's LocaleMiddleware would follow the browser's Accept-Language, so an agent whose browser
+is set to English would get an English UI on a Chinese floor. Kefu starts in the center's
+language (``KEFU_LANGUAGE``, zh-hans) and changes only when the user switches.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+
+def supported_languages() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+def chosen_language(request: HttpRequest) -> str:
+    supported = supported_languages()
+    user = getattr(request, "user", None)
+    saved = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+    if saved in supported:
+        return saved
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if cookie in supported:
+        return cookie
+    return settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    """Must come after AuthenticationMiddleware, which it reads."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,0 +1,12 @@
+"""Housekeeping jobs run by the background worker."""
+
+from django.core.management import call_command
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+@lock_task("clear-expired-sessions")
+def clear_expired_sessions() -> None:
+    """Delete expired sessions nightly, so the session table does not grow without bound."""
+    call_command("clearsessions")

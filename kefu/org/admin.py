@@ -1,0 +1,100 @@
+"""Staff, roles and departments in the admin site (opened by the ``org.manage`` permission)."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from kefu.org.models import Department, Role, User
+from kefu.org.roles import ROLES_BY_CODE
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "parent", "head", "responsible", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent", "head", "responsible"]
+    ordering = ["parent__id", "sort_order", "name"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    """Roles are defined in code; the admin shows what each grants, and who holds it."""
+
+    list_display = ["__str__", "code", "name", "holders"]
+    readonly_fields = ["code", "name", "duties", "permissions"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("holders"))
+    def holders(self, obj: Role) -> int:
+        return obj.staff.filter(is_active=True).count()
+
+    @admin.display(description=_("duties"))
+    def duties(self, obj: Role) -> str:
+        definition = ROLES_BY_CODE.get(obj.code)
+        return str(definition.duties) if definition else "—"
+
+    @admin.display(description=_("permissions"))
+    def permissions(self, obj: Role) -> str:
+        definition = ROLES_BY_CODE.get(obj.code)
+        if not definition:
+            return "—"
+        return format_html_join("", "<code>{}</code><br>", ((p,) for p in sorted(definition.permissions)))
+
+
+class StaffChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+class StaffCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("employee_no", "name")
+
+
+@admin.register(User)
+class StaffAdmin(UserAdmin):
+    form = StaffChangeForm
+    add_form = StaffCreationForm
+    list_display = ["employee_no", "name", "department", "team", "level", "role_list", "is_active"]
+    list_filter = ["is_active", "level", "roles", "department"]
+    search_fields = ["employee_no", "name", "phone"]
+    ordering = ["employee_no"]
+    autocomplete_fields = ["department", "team"]
+    filter_horizontal = ["roles"]
+    fieldsets = (
+        (None, {"fields": ("employee_no", "password")}),
+        (_("Staff details"), {"fields": ("name", "phone", "email", "department", "team", "level")}),
+        (_("Roles"), {"fields": ("roles", "is_active")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("employee_no", "name", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("department", "team").prefetch_related("roles")
+
+    @admin.display(description=_("roles"))
+    def role_list(self, obj: User) -> str:
+        return "、".join(str(role) for role in obj.roles.all())

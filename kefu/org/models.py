@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.permissions import RestrictedQuerySet
+from kefu.org.choices import ALLOWED_PARENT_KINDS, DepartmentKind, StaffLevel
+
+
+class Department(models.Model):
+    """A node of the organisation tree (R-ORG-1): company, center, branch, department or team.
+
+    Orders dispatched outside the center go to a department *and* its responsible person.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    head = models.ForeignKey(
+        "org.User",
+        verbose_name=_("head"),
+        help_text=_("The superior who takes up escalations (R-WO-7)."),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_departments",
+    )
+    responsible = models.ForeignKey(
+        "org.User",
+        verbose_name=_("responsible person"),
+        help_text=_("Receives the orders dispatched to this department (R-ORG-1)."),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_for",
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="org_department_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestors(self) -> list[Department]:
+        """From the root down to the parent; the tree is small, so a walk is enough."""
+        chain: list[Department] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    @property
+    def path(self) -> str:
+        return " / ".join([*(d.name for d in self.ancestors()), self.name])
+
+    def clean(self) -> None:
+        allowed = ALLOWED_PARENT_KINDS.get(self.kind, set())
+        if self.parent is None:
+            if allowed:
+                raise ValidationError({"parent": _("Only a company can be at the top of the tree.")})
+            return
+        if self.parent.kind not in allowed:
+            raise ValidationError(
+                {
+                    "parent": _("A %(kind)s cannot be placed under a %(parent_kind)s.")
+                    % {
+                        "kind": self.get_kind_display(),
+                        "parent_kind": self.parent.get_kind_display(),
+                    }
+                }
+            )
+        if self.pk and any(node.pk == self.pk for node in [self.parent, *self.parent.ancestors()]):
+            raise ValidationError({"parent": _("A department cannot be placed under itself.")})
+
+
+class Role(models.Model):
+    """A role of SPEC §1. Its permissions are defined in code (``kefu.org.roles``)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        from kefu.org.roles import ROLES_BY_CODE
+
+        definition = ROLES_BY_CODE.get(self.code)
+        return str(definition.name) if definition else self.name
+
+
+class StaffManager(UserManager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]
+    """Staff log in by employee number; ``restrict(user, perm)`` comes from RestrictedQuerySet."""
+
+    def create_user(self, employee_no, password=None, **extra_fields):  # type: ignore[override]
+        if not employee_no:
+            raise ValueError("An employee number is required.")
+        user = self.model(employee_no=employee_no, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, employee_no, password=None, **extra_fields):  # type: ignore[override]
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("name", employee_no)
+        return self.create_user(employee_no, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A staff member: 工号, name, phone, department, team, level and roles (SPEC §1).
+
+    Staff log in with their employee number. Chinese names are not split into given and family
+    names, so there is a single ``name``.
+    """
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+
+    employee_no = models.CharField(
+        _("employee number"),
+        max_length=20,
+        unique=True,
+        error_messages={"unique": _("A staff member with this employee number already exists.")},
+    )
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    team = models.ForeignKey(
+        Department,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="team_members",
+        limit_choices_to={"kind": DepartmentKind.TEAM},
+    )
+    level = models.CharField(
+        _("level"), max_length=20, choices=StaffLevel.choices, default=StaffLevel.JUNIOR
+    )
+    roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True, related_name="staff")
+    language = models.CharField(_("language"), max_length=10, blank=True)
+
+    USERNAME_FIELD = "employee_no"
+    REQUIRED_FIELDS = ["name"]
+
+    objects = StaffManager()
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["employee_no"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.employee_no})"
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.team_id and self.team.kind != DepartmentKind.TEAM:
+            raise ValidationError({"team": _("Choose a team, not a department.")})
+        if self.team_id and self.department_id and self.team.parent_id != self.department_id:
+            raise ValidationError({"team": _("The team must belong to the staff member's department.")})
+
+    def role_codes(self) -> frozenset[str]:
+        """Codes of this user's roles, read once per request object and kept on it."""
+        cached: frozenset[str] | None = getattr(self, "_role_codes", None)
+        if cached is None:
+            cached = frozenset(self.roles.values_list("code", flat=True)) if self.pk else frozenset()
+            self._role_codes = cached
+        return cached
+
+    def has_role(self, code: str) -> bool:
+        return code in self.role_codes()
