@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "ninja",
     "kefu.core",
     "kefu.org",
+    "kefu.customers",
+    "kefu.tickets",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +191,7 @@ USE_TZ = True
 # --- Static and uploaded files ------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("KEFU_STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing folder
 STATICFILES_DIRS = [BASE_DIR / "kefu" / "core" / "assets"]
 # Serve straight from the installed packages, so the embedded mode needs no collectstatic.
 WHITENOISE_USE_FINDERS = True

@@ -37,6 +37,8 @@ TICKETS_INTAKE = {
     "tickets.resolve_first_contact",
     "tickets.draft_dispatch",  # R-WO-3: drafts are reviewed
     "tickets.add_note",
+    "tickets.confirm",  # R-WO-8, on the orders they own
+    "tickets.edit",
     "kb.view",
     "stats.view_own",
 }
@@ -54,12 +56,14 @@ TICKETS_SENIOR = {
     "tickets.handle_vip",  # R-CLS-6
     "tickets.confirm",  # R-WO-8
     "tickets.view_center",
+    "tickets.reopen",
     "qa.evaluate_business_skill",
 }
 CALLBACKS = {
     "callbacks.make",  # R-CB-1..4
     "callbacks.urge",  # R-SLA-5
     "tickets.view_center",
+    "tickets.reopen",  # R-CB-4: the problem is back
     "tickets.add_note",
     "reports.satisfaction",  # R-CB-6
 }
@@ -229,6 +233,8 @@ ROLES: tuple[RoleDef, ...] = (
         ),
         _perms(
             TICKETS_INTAKE,
+            TICKETS_TEXT_ENTRY,
+            TICKETS_RECORDING,
             TICKETS_SENIOR,
             CALLBACKS,
             KNOWLEDGE,

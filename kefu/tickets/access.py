@@ -1,0 +1,109 @@
+"""Who may see and touch which work orders (R-ORG-3), as object rules over ``Ticket``.
+
+Three scopes, each a ``Q``:
+* own — orders the user took or owns (an agent's queue);
+* center — every order for staff who see the whole center, else their own;
+* department — orders dispatched to the user's department or a unit below it (handlers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+
+from kefu.core.permissions import object_rule
+from kefu.org.models import Department
+from kefu.tickets.models import Ticket
+
+CENTER_SIDE_PERMS = (
+    "tickets.resolve_first_contact",
+    "tickets.draft_dispatch",
+    "tickets.dispatch",
+    "tickets.review",
+    "tickets.confirm",
+    "tickets.mark_urgent",
+    "tickets.edit",
+    "tickets.reopen",
+    "callbacks.make",
+)
+HANDLER_PERMS = ("tickets.accept", "tickets.feedback", "tickets.ask_superior")
+NOTHING = Q(pk__in=[])
+
+
+def department_ids(user: Any) -> list[int]:
+    """The user's department and every unit below it (the tree is small: one query)."""
+    cached: list[int] | None = getattr(user, "_department_subtree", None)
+    if cached is not None:
+        return cached
+    ids: list[int] = []
+    if user.department_id:
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        stack = [user.department_id]
+        while stack:
+            current = stack.pop()
+            if current in ids:
+                continue
+            ids.append(current)
+            stack.extend(children.get(current, []))
+    user._department_subtree = ids
+    return ids
+
+
+def own_q(user: Any) -> Q:
+    return Q(owner_id=user.pk) | Q(registered_by_id=user.pk)
+
+
+def center_q(user: Any) -> Q:
+    return Q() if user.has_perm("tickets.view_center") else own_q(user)
+
+
+def department_q(user: Any) -> Q:
+    ids = department_ids(user)
+    return Q(department_id__in=ids) if ids else NOTHING
+
+
+def visible_q(user: Any) -> Q | None:
+    """Every order the user may read; None if they may read none."""
+    if user.is_superuser or user.has_perm("tickets.view_center"):
+        return Q()
+    scopes = []
+    if user.has_perm("tickets.view_own"):
+        scopes.append(own_q(user))
+    if user.has_perm("tickets.view_department"):
+        scopes.append(department_q(user))
+    if not scopes:
+        return None
+    combined = scopes[0]
+    for scope in scopes[1:]:
+        combined |= scope
+    return combined
+
+
+def visible_tickets(user: Any) -> Any:
+    condition = visible_q(user)
+    return Ticket.objects.none() if condition is None else Ticket.objects.filter(condition)
+
+
+def access_ticket(user: Any, number: str) -> Ticket:
+    """Fetch an order by number if the user may see it; 404 otherwise (no probing for numbers)."""
+    try:
+        return visible_tickets(user).select_related(
+            "call_type", "request_kind", "business_line", "nature", "suggestion_subject",
+            "customer", "owner", "registered_by", "department", "handler", "updated_by",
+            "complained_staff",
+        ).get(number=number)
+    except Ticket.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+object_rule("tickets.view_own", Ticket)(own_q)
+object_rule("tickets.view_department", Ticket)(department_q)
+object_rule("tickets.add_note", Ticket)(lambda user: visible_q(user) or NOTHING)
+for _perm in CENTER_SIDE_PERMS:
+    object_rule(_perm, Ticket)(center_q)
+for _perm in HANDLER_PERMS:
+    object_rule(_perm, Ticket)(department_q)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketsConfig(AppConfig):
+    name = "kefu.tickets"
+    label = "tickets"
+    verbose_name = _("Work orders")
+
+    def ready(self) -> None:
+        from kefu.tickets import access  # noqa: F401  (registers object rules)

@@ -1,0 +1,287 @@
+"""The whole life of a work order through the actions (R-WO-1..10)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from kefu.core.errors import IllegalTransition, StaleObject
+from kefu.tickets import actions
+from kefu.tickets.choices import DraftStatus, EventKind, Status
+from kefu.tickets.models import Dispatch, DispatchDraft
+
+
+def refreshed(ticket):
+    ticket.refresh_from_db()
+    return ticket
+
+
+def test_a1_iii_complaint_goes_from_registration_to_close_with_every_step_on_the_timeline(org, register):
+    """R-WO-1, R-WO-3, R-WO-6, R-WO-8: the main path, each step a timeline event."""
+    agent, senior, handler = org["agent"], org["senior"], org["handler"]
+    ticket = register("A1", "III")
+    assert ticket.status == Status.REGISTERED
+    assert ticket.owner == agent  # R-WO-10 first-contact owner
+
+    draft = actions.submit_dispatch_draft(agent, ticket, expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    assert ticket.status == Status.AWAITING_REVIEW
+    # R-WO-2 default: A1 goes to 城市客服部 and its responsible person.
+    assert draft.department.name == "城市客服部"
+    assert draft.handler == handler
+
+    actions.approve_draft(senior, draft, expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    assert ticket.status == Status.DISPATCHED
+    assert (ticket.department.name, ticket.handler) == ("城市客服部", handler)
+    assert Dispatch.objects.get(ticket=ticket).reviewed_by == senior
+
+    actions.accept(handler, ticket, expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    feedback = actions.Feedback(
+        contacted_at=timezone.now(), solution="已上门更换光猫", effect="客户确认恢复上网", remaining=""
+    )
+    actions.feed_back(handler, ticket, feedback, expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    assert ticket.status == Status.FED_BACK
+
+    actions.confirm(agent, ticket, expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    assert ticket.status == Status.PENDING_CALLBACK
+    actions.close(agent, ticket, "回访满意", expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    assert ticket.status == Status.CLOSED
+    assert ticket.closed_at is not None
+
+    kinds = list(ticket.events.order_by("at", "id").values_list("kind", flat=True))
+    assert kinds == [
+        EventKind.REGISTERED,
+        EventKind.DRAFT_SUBMITTED,
+        EventKind.DRAFT_APPROVED,
+        EventKind.ACCEPTED,
+        EventKind.FEEDBACK,
+        EventKind.CONFIRMED,
+        EventKind.CLOSED,
+    ]
+    feedback_event = ticket.events.get(kind=EventKind.FEEDBACK)
+    assert feedback_event.actor == handler
+    assert feedback_event.data["effect"] == "客户确认恢复上网"
+
+
+def test_numbers_carry_type_and_date_and_count_up(org, register):
+    """R-WO-11: type + date + sequence, unique."""
+    first, second = register("A1", "III"), register("A1", "III")
+    other = register("E", "")
+    day = timezone.localtime().strftime("%Y%m%d")
+    assert first.number == f"A1-{day}-0001"
+    assert second.number == f"A1-{day}-0002"
+    assert other.number == f"E-{day}-0001"
+
+
+def test_agent_cannot_dispatch_without_review(org, register):
+    """R-WO-3: an agent drafts, only a senior agent dispatches."""
+    ticket = register("A1", "III")
+    with pytest.raises(PermissionDenied):
+        actions.dispatch_now(org["agent"], ticket, expected_version=ticket.version)
+
+
+def test_author_cannot_review_their_own_draft(org, register):
+    """R-WO-3 two-step review means two people."""
+    ticket = register("A1", "III", by=org["senior"])
+    draft = actions.submit_dispatch_draft(org["senior"], ticket, expected_version=ticket.version)
+    with pytest.raises(PermissionDenied):
+        actions.approve_draft(org["senior"], draft, expected_version=refreshed(ticket).version)
+
+
+def test_senior_sends_a_draft_back_with_a_reason_and_the_agent_can_redraft(org, register):
+    ticket = register("A1", "III")
+    draft = actions.submit_dispatch_draft(org["agent"], ticket, expected_version=ticket.version)
+    with pytest.raises(ValidationError):
+        actions.send_back_draft(org["senior"], draft, "  ", expected_version=refreshed(ticket).version)
+    actions.send_back_draft(org["senior"], draft, "地址不全，请补充", expected_version=refreshed(ticket).version)
+    ticket = refreshed(ticket)
+    assert ticket.status == Status.REGISTERED
+    assert DispatchDraft.objects.get(pk=draft.pk).status == DraftStatus.SENT_BACK
+    assert ticket.events.filter(kind=EventKind.DRAFT_SENT_BACK, body="地址不全，请补充").exists()
+    actions.submit_dispatch_draft(org["agent"], ticket, expected_version=ticket.version)
+    assert refreshed(ticket).status == Status.AWAITING_REVIEW
+
+
+def test_senior_amends_a_draft_to_another_department(org, register):
+    ticket = register("A1", "III")
+    draft = actions.submit_dispatch_draft(org["agent"], ticket, expected_version=ticket.version)
+    market = org["market_handler"].department
+    actions.approve_draft(
+        org["senior"], draft, department=market, handler=org["market_handler"],
+        expected_version=refreshed(ticket).version,
+    )
+    ticket = refreshed(ticket)
+    assert ticket.department == market
+    assert ticket.events.filter(kind=EventKind.DRAFT_AMENDED).exists()
+
+
+def test_level_i_and_ii_complaints_are_resolved_by_the_center(org, register):
+    """R-CLS-4 / R-WO-2: A1 I–II resolved by the center, III–IV must be dispatched."""
+    calm = register("A1", "I")
+    actions.resolve_first_contact(org["agent"], calm, "已解释资费构成", expected_version=calm.version)
+    assert refreshed(calm).status == Status.PENDING_CALLBACK
+
+    on_site = register("A1", "IV")
+    with pytest.raises(IllegalTransition):
+        actions.resolve_first_contact(org["agent"], on_site, "已解释", expected_version=on_site.version)
+
+
+def test_harassment_is_closed_politely_with_a_record(org, register):
+    """R-WO-2 F."""
+    call = register("F", "", contact_phone="", title="来电辱骂后挂断")
+    actions.close_harassment(org["agent"], call, "两次提醒后礼貌结束通话", expected_version=call.version)
+    call = refreshed(call)
+    assert call.status == Status.CLOSED
+    assert call.close_reason == "harassment"
+    inquiry = register("E", "")
+    with pytest.raises(IllegalTransition):
+        actions.close_harassment(org["agent"], inquiry, "x", expected_version=inquiry.version)
+
+
+def test_illegal_moves_are_refused(org, register):
+    """R-WO-1: only legal transitions are possible."""
+    ticket = register("A1", "III")
+    with pytest.raises(IllegalTransition):
+        actions.confirm(org["agent"], ticket, expected_version=ticket.version)
+    with pytest.raises(IllegalTransition):
+        actions.close(org["agent"], ticket, expected_version=ticket.version)
+    actions.dispatch_now(org["senior"], ticket, expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    feedback = actions.Feedback(timezone.now(), "已处理", "已恢复")
+    with pytest.raises(IllegalTransition):  # not accepted yet
+        actions.feed_back(org["handler"], ticket, feedback, expected_version=ticket.version)
+    assert refreshed(ticket).status == Status.DISPATCHED
+
+
+def _dispatched(org, register, **fields):
+    ticket = register("A1", "III", **fields)
+    actions.dispatch_now(org["senior"], ticket, expected_version=ticket.version)
+    return refreshed(ticket)
+
+
+def test_handler_of_another_department_cannot_accept(org, register):
+    """R-ORG-3: a handler sees and touches only their department's orders."""
+    ticket = _dispatched(org, register)
+    with pytest.raises(PermissionDenied):
+        actions.accept(org["market_handler"], ticket, expected_version=ticket.version)
+
+
+def test_feedback_requires_every_r_wo_6_field(org, register):
+    ticket = _dispatched(org, register)
+    actions.accept(org["handler"], ticket, expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    with pytest.raises(ValidationError) as error:
+        actions.feed_back(
+            org["handler"], ticket, actions.Feedback(None, "", ""), expected_version=ticket.version
+        )
+    assert set(error.value.message_dict) == {"contacted_at", "solution", "effect"}
+
+
+def test_handler_asks_superior_and_center_sends_feedback_back(org, register):
+    """R-WO-7, R-WO-8."""
+    ticket = _dispatched(org, register)
+    actions.accept(org["handler"], ticket, expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    actions.ask_superior(org["handler"], ticket, "需要协调工程队", expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    assert ticket.help_requested
+    event = ticket.events.get(kind=EventKind.HELP_REQUESTED)
+    assert event.data["superior"] == org["handler_head"].name
+    actions.feed_back(
+        org["handler"], ticket,
+        actions.Feedback(timezone.now(), "已派工程队", "部分恢复", "仍有丢包"),
+        expected_version=ticket.version,
+    )
+    ticket = refreshed(ticket)
+    actions.send_back_feedback(org["agent"], ticket, "客户反映仍有丢包", expected_version=ticket.version)
+    assert refreshed(ticket).status == Status.IN_PROGRESS
+
+
+def test_follow_up_and_withdrawal_reference_the_original_dispatch(org, register):
+    """R-WO-5."""
+    ticket = _dispatched(org, register)
+    original = Dispatch.objects.get(ticket=ticket)
+    follow = actions.submit_follow_up(org["agent"], ticket, "客户要求今天17点前上门", expected_version=ticket.version)
+    assert follow.original_dispatch == original
+    with pytest.raises(IllegalTransition):  # one pending draft at a time
+        actions.submit_withdrawal(org["agent"], ticket, "x", expected_version=refreshed(ticket).version)
+    actions.approve_draft(org["senior"], follow, expected_version=refreshed(ticket).version)
+    ticket = refreshed(ticket)
+    assert ticket.status == Status.DISPATCHED
+    assert ticket.events.filter(kind=EventKind.FOLLOW_UP).exists()
+
+    withdrawal = actions.submit_withdrawal(org["agent"], ticket, "客户已自行解决，要求撤单", expected_version=ticket.version)
+    assert withdrawal.original_dispatch == original
+    actions.approve_draft(org["senior"], withdrawal, expected_version=refreshed(ticket).version)
+    ticket = refreshed(ticket)
+    assert ticket.status == Status.CLOSED
+    assert ticket.close_reason == "withdrawn"
+    assert Dispatch.objects.get(pk=original.pk).ended_at is not None
+
+
+def test_second_person_editing_gets_a_conflict_naming_who_changed_it(org, register):
+    """Concurrency: the second writer is told who changed the order, never silently overwrites."""
+    ticket = register("A1", "III")
+    seen_version = ticket.version
+    actions.update_details(org["agent"], ticket, {"title": "宽带断网"}, expected_version=seen_version)
+    with pytest.raises(StaleObject) as error:
+        actions.update_details(org["senior"], ticket, {"title": "别的"}, expected_version=seen_version)
+    assert org["agent"].name in str(error.value)
+    assert refreshed(ticket).title == "宽带断网"
+
+
+def test_vip_customer_orders_are_for_senior_agents_and_complaints_urgent(org, register):
+    """R-CLS-6, R-CLS-5."""
+    from kefu.customers.models import Customer
+
+    vip = Customer.objects.create(name="某银行", tier="major")
+    ticket = register("A1", "I", customer=vip, contact_phone="")
+    assert ticket.senior_only and ticket.urgent
+    with pytest.raises(PermissionDenied):
+        actions.resolve_first_contact(org["agent"], ticket, "答复", expected_version=ticket.version)
+    actions.resolve_first_contact(org["senior"], ticket, "答复", expected_version=ticket.version)
+
+
+def test_repeat_contact_is_added_to_the_open_order(org, register):
+    """R-IN-4: no duplicate order."""
+    ticket = register("A1", "III")
+    open_orders = actions.open_orders_for(ticket.customer, ticket.contact_phone)
+    assert list(open_orders) == [ticket]
+    actions.add_repeat_contact(org["agent2"], ticket, "phone", "客户再次来电催促", expected_version=ticket.version)
+    assert refreshed(ticket).events.filter(kind=EventKind.REPEAT_CONTACT).count() == 1
+
+
+def test_d_secondary_complaint_goes_to_the_superior_of_the_person_complained_about(org, register):
+    """R-WO-2 D."""
+    with pytest.raises(ValidationError):
+        register("D", "II")
+    ticket = register("D", "II", complained_staff=org["handler"])
+    actions.dispatch_now(org["senior"], ticket, expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    assert ticket.handler == org["handler_head"]
+
+
+def test_complaint_without_level_and_future_receipt_are_refused_with_field_errors(org, register):
+    from datetime import timedelta
+
+    with pytest.raises(ValidationError) as error:
+        register("A1", "", received_at=timezone.now() + timedelta(hours=2))
+    assert {"level", "received_at"} <= set(error.value.message_dict)
+
+
+def test_reopen_puts_a_closed_order_back_to_registered(org, register):
+    ticket = register("E", "")
+    actions.resolve_first_contact(org["agent"], ticket, "已答复", expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    actions.close(org["agent"], ticket, expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    with pytest.raises(PermissionDenied):
+        actions.reopen(org["agent"], ticket, "问题复现", expected_version=ticket.version)
+    actions.reopen(org["surveyor"], ticket, "问题复现", expected_version=ticket.version)
+    assert refreshed(ticket).status == Status.REGISTERED
