@@ -19,6 +19,7 @@ urlpatterns = [
     path("language/", core_views.set_language, name="set_language"),
     path("accounts/unlock/", core_views.unlock, name="unlock_account"),
     path("org/", include("kefu.org.urls")),
+    path("tickets/", include("kefu.tickets.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,7 +1,7 @@
-"""The main navigation: each entry names the permission that shows it.
+"""The main navigation: each entry names the permissions, any of which shows it.
 
 Apps add their pages here as they are built; an entry appears only for users whose roles grant
-its permission, so nobody sees a link to a page they would be refused.
+one of its permissions, so nobody sees a link to a page they would be refused.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 class NavItem:
     label: Any  # lazy translation
     url_name: str
-    permission: str
-    section: str  # the first path segment that marks the entry active
+    permissions: tuple[str, ...]
 
     @property
     def url(self) -> str:
@@ -26,14 +25,31 @@ class NavItem:
 
 
 MAIN_NAV: tuple[NavItem, ...] = (
-    NavItem(_("Home"), "home", "core.use_workspace", ""),
-    NavItem(_("Organisation"), "org:directory", "core.use_workspace", "org"),
-    NavItem(_("Administration"), "admin:index", "org.manage", "admin"),
-    NavItem(_("API"), "api-1:openapi-view", "config.manage_integrations", "api"),
+    NavItem(_("Home"), "home", ("core.use_workspace",)),
+    NavItem(_("New order"), "tickets:new_phone", ("tickets.register",)),
+    NavItem(
+        _("Work orders"),
+        "tickets:list",
+        ("tickets.view_own", "tickets.view_department", "tickets.view_center"),
+    ),
+    NavItem(_("Organisation"), "org:directory", ("core.use_workspace",)),
+    NavItem(_("Administration"), "admin:index", ("org.manage",)),
+    NavItem(_("API"), "api-1:openapi-view", ("config.manage_integrations",)),
 )
 
 
 def items_for(user: Any) -> list[NavItem]:
     if not user.is_authenticated:
         return []
-    return [item for item in MAIN_NAV if user.has_perm(item.permission)]
+    return [item for item in MAIN_NAV if any(user.has_perm(p) for p in item.permissions)]
+
+
+def active_url(items: list[NavItem], path: str) -> str:
+    """The entry whose URL is the longest prefix of the current path ("/" only for "/")."""
+    best = ""
+    for item in items:
+        url = item.url
+        matches = path == url if url == "/" else path.startswith(url)
+        if matches and len(url) > len(best):
+            best = url
+    return best

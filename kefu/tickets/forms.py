@@ -1,0 +1,248 @@
+"""Forms of the agent's workspace. They parse and shape input; the rules are in actions.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.forms import StyledFormMixin
+from kefu.lib.phones import try_normalize
+from kefu.org.models import Department, User
+from kefu.tickets.actions import Feedback, Registration
+from kefu.tickets.choices import TEXT_CHANNELS, Channel, Level, Priority, Status, Visibility
+from kefu.tickets.models import BusinessLine, CallType, Nature, RequestKind, SuggestionSubject
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ActiveChoice(forms.ModelChoiceField):
+    def __init__(self, model: Any, label: Any, **kwargs: Any) -> None:
+        super().__init__(
+            queryset=model.objects.filter(is_active=True), label=label, required=False, **kwargs
+        )
+
+
+class IntakeForm(StyledFormMixin, forms.Form):
+    """The fields every intake shares, in the order an agent fills them on a live call."""
+
+    contact_phone = forms.CharField(label=_("Contact number"), max_length=40, required=False)
+    contact_name = forms.CharField(label=_("Caller name"), max_length=100, required=False)
+    call_type = forms.ModelChoiceField(
+        queryset=CallType.objects.filter(is_active=True),
+        label=_("Call type"),
+        to_field_name="code",
+        empty_label=None,
+    )
+    level = forms.ChoiceField(
+        label=_("Complaint level"), choices=[("", "—"), *Level.choices], required=False
+    )
+    title = forms.CharField(label=_("Summary"), max_length=200)
+    description = forms.CharField(
+        label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    request_kind = ActiveChoice(RequestKind, _("Request kind"))
+    business_line = ActiveChoice(BusinessLine, _("Business line"))
+    nature = ActiveChoice(Nature, _("Nature"))
+    suggestion_subject = ActiveChoice(SuggestionSubject, _("Suggestion subject"))
+    complained_staff = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True),
+        label=_("Person complained about"),
+        to_field_name="employee_no",
+        required=False,
+        help_text=_("For a secondary complaint (D): their employee number."),
+        widget=forms.TextInput(),
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial="normal")
+    urgent = forms.BooleanField(label=_("Urgent (加急)"), required=False)
+
+    channel_default = Channel.PHONE
+    field_order = [
+        "contact_phone",
+        "contact_name",
+        "call_type",
+        "level",
+        "priority",
+        "urgent",
+        "title",
+        "description",
+        "request_kind",
+        "business_line",
+        "nature",
+        "suggestion_subject",
+        "complained_staff",
+    ]
+
+    def clean_contact_phone(self) -> str:
+        raw = self.cleaned_data.get("contact_phone", "").strip()
+        if not raw:
+            return ""
+        phone = try_normalize(raw)
+        if phone is None:
+            raise forms.ValidationError(_("This is not a valid phone number."))
+        return phone
+
+    def registration(self) -> Registration:
+        data = self.cleaned_data
+        return Registration(
+            call_type=data["call_type"],
+            channel=data.get("channel") or self.channel_default,
+            title=data["title"],
+            description=data.get("description", ""),
+            contact_phone=data.get("contact_phone", ""),
+            contact_name=data.get("contact_name", ""),
+            received_at=data.get("received_at"),
+            level=data.get("level", ""),
+            priority=data.get("priority") or Priority.NORMAL,
+            urgent=data.get("urgent", False),
+            request_kind=data.get("request_kind"),
+            business_line=data.get("business_line"),
+            nature=data.get("nature"),
+            suggestion_subject=data.get("suggestion_subject"),
+            complained_staff=data.get("complained_staff"),
+        )
+
+
+class PhoneIntakeForm(IntakeForm):
+    """R-IN-3: registered during the call or right after it; received now."""
+
+
+class TextIntakeForm(IntakeForm):
+    """R-IN-2: letters, faxes, e-mails, walk-ins and transfers, with the time they arrived."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[(c.value, c.label) for c in Channel if c in TEXT_CHANNELS]
+    )
+    received_at = forms.DateTimeField(label=_("Received at"), widget=DATETIME_WIDGET)
+
+    field_order = ["channel", "received_at", *IntakeForm.field_order]
+
+
+class RecordingIntakeForm(IntakeForm):
+    """Voice recordings and voice mail, with the recording attached."""
+
+    received_at = forms.DateTimeField(label=_("Recorded at"), widget=DATETIME_WIDGET)
+    recording = forms.FileField(
+        label=_("Recording"), widget=forms.ClearableFileInput(attrs={"accept": "audio/*"})
+    )
+    channel_default = Channel.RECORDING
+    field_order = ["recording", "received_at", *IntakeForm.field_order]
+
+    def clean_recording(self) -> Any:
+        upload = self.cleaned_data["recording"]
+        content_type = getattr(upload, "content_type", "") or ""
+        if not content_type.startswith("audio/"):
+            raise forms.ValidationError(_("Attach an audio file (mp3, wav, amr …)."))
+        return upload
+
+
+# --- Forms of the moves on the order page ----------------------------------------------------
+
+
+class VersionedForm(StyledFormMixin, forms.Form):
+    """Carries the version the user saw, so a stale page cannot overwrite a newer change."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TextForm(VersionedForm):
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OptionalTextForm(VersionedForm):
+    text = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class NoteForm(VersionedForm):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+    visibility = forms.ChoiceField(
+        label=_("Visibility"), choices=Visibility.choices, initial=Visibility.INTERNAL
+    )
+
+
+class DispatchForm(VersionedForm):
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.filter(is_active=True),
+        label=_("Department"),
+        required=False,
+        help_text=_("Leave empty to use the routing rule of this call type."),
+    )
+    handler = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True, roles__code="department_handler"),
+        label=_("Responsible person"),
+        required=False,
+        help_text=_("Leave empty for the department's responsible person."),
+    )
+    text = forms.CharField(
+        label=_("Instructions"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReviewForm(DispatchForm):
+    note = forms.CharField(label=_("Review note"), required=False)
+
+
+class FeedbackForm(VersionedForm):
+    """R-WO-6."""
+
+    contacted_at = forms.DateTimeField(
+        label=_("Customer contacted at"), widget=DATETIME_WIDGET, required=False
+    )
+    solution = forms.CharField(
+        label=_("Solution"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    effect = forms.CharField(label=_("Effect"), required=False)
+    remaining = forms.CharField(label=_("Remaining issues"), required=False)
+
+    def feedback(self) -> Feedback:
+        data = self.cleaned_data
+        return Feedback(
+            contacted_at=data.get("contacted_at"),
+            solution=data.get("solution", ""),
+            effect=data.get("effect", ""),
+            remaining=data.get("remaining", ""),
+        )
+
+
+class FilterForm(StyledFormMixin, forms.Form):
+    """The queue filters (GET); every field optional."""
+
+    compact = True
+
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *Status.choices], required=False
+    )
+    call_type = forms.ModelChoiceField(
+        queryset=CallType.objects.all(), to_field_name="code", label=_("Call type"), required=False
+    )
+    level = forms.ChoiceField(
+        label=_("Level"), choices=[("", _("All")), *Level.choices], required=False
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("All")), *Channel.choices], required=False
+    )
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.filter(is_active=True), label=_("Department"), required=False
+    )
+    urgent = forms.NullBooleanField(
+        label=_("Urgent"),
+        required=False,
+        widget=forms.Select(
+            choices=[("", _("All")), ("true", _("Urgent only")), ("false", _("Not urgent"))]
+        ),
+    )
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def default_received_at() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")

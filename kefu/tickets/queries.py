@@ -1,0 +1,152 @@
+"""Reading work orders: the queues, filters, search and keyset pagination shared by the UI and
+the API. Every list starts from ``access.visible_tickets(user)`` (R-ORG-3)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from kefu.lib.phones import try_normalize
+from kefu.tickets.access import department_q, own_q, visible_tickets
+from kefu.tickets.choices import OPEN_STATUSES, DraftStatus, Status
+from kefu.tickets.models import DispatchDraft, Ticket
+
+
+@dataclass(frozen=True)
+class Queue:
+    code: str
+    label: Any
+    permission: str
+
+
+QUEUES: dict[str, Queue] = {
+    q.code: q
+    for q in [
+        Queue("mine", _("My orders"), "tickets.view_own"),
+        Queue("review", _("Review queue"), "tickets.review"),
+        Queue("department", _("Department queue"), "tickets.view_department"),
+        Queue("open", _("All open orders"), "tickets.view_center"),
+        Queue("all", _("All orders"), "tickets.view_center"),
+    ]
+}
+
+
+def queues_for(user: Any) -> list[Queue]:
+    return [q for q in QUEUES.values() if user.has_perm(q.permission)]
+
+
+def queue(user: Any, code: str) -> QuerySet[Ticket]:
+    """The orders of one queue, already limited to what the user may see."""
+    spec = QUEUES.get(code)
+    if spec is None or not user.has_perm(spec.permission):
+        raise PermissionDenied
+    qs = visible_tickets(user)
+    if code == "mine":
+        return qs.filter(own_q(user), status__in=OPEN_STATUSES)
+    if code == "review":
+        pending = DispatchDraft.objects.filter(status=DraftStatus.PENDING).values("ticket_id")
+        qs = qs.filter(pk__in=pending)
+        # R-CLS-6: VIP / major orders are reviewed by senior agents only.
+        return qs if user.has_perm("tickets.handle_vip") else qs.filter(senior_only=False)
+    if code == "department":
+        return qs.filter(department_q(user), status__in=[Status.DISPATCHED, Status.IN_PROGRESS])
+    if code == "open":
+        return qs.filter(status__in=OPEN_STATUSES)
+    return qs
+
+
+@dataclass
+class Filters:
+    status: str = ""
+    call_type: str = ""  # code
+    level: str = ""
+    channel: str = ""
+    department: int | None = None
+    urgent: bool | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    q: str = ""
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def apply_filters(qs: QuerySet[Ticket], f: Filters) -> QuerySet[Ticket]:
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.call_type:
+        qs = qs.filter(call_type__code=f.call_type)
+    if f.level:
+        qs = qs.filter(level=f.level)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.department:
+        qs = qs.filter(department_id=f.department)
+    if f.urgent is not None:
+        qs = qs.filter(urgent=f.urgent)
+    if f.received_from:
+        qs = qs.filter(received_at__gte=_day_start(f.received_from))
+    if f.received_to:
+        qs = qs.filter(received_at__lt=_day_start(f.received_to) + timezone.timedelta(days=1))
+    if f.q:
+        qs = search(qs, f.q)
+    return qs
+
+
+def search(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    """An order number, a phone number in any spelling, or words from the summary and details."""
+    text = text.strip()
+    if not text:
+        return qs
+    upper = text.upper()
+    if upper[:1] in "ABCDEF" and "-" in upper:
+        return qs.filter(number__startswith=upper)
+    phone = try_normalize(text)
+    if phone:
+        return qs.filter(contact_phone=phone)
+    condition = Q()
+    for word in text.split():
+        condition &= Q(title__icontains=word) | Q(description__icontains=word)
+    return qs.filter(condition)
+
+
+# --- Keyset pagination --------------------------------------------------------------------
+# Newest received first. A cursor is the (received_at, id) of the last row shown, so the next
+# page is an index range scan however deep the user pages: no OFFSET, no COUNT over a million rows.
+
+
+def encode_cursor(ticket: Ticket) -> str:
+    raw = f"{ticket.received_at.isoformat()}|{ticket.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        when_text, pk_text = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+        when = parse_datetime(when_text)
+        return (when, int(pk_text)) if when else None
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def page(qs: QuerySet[Ticket], cursor: str = "", size: int = 50) -> tuple[list[Ticket], str]:
+    """One page and the cursor of the next ("" when this is the last)."""
+    qs = qs.order_by("-received_at", "-id")
+    position = decode_cursor(cursor) if cursor else None
+    if position:
+        when, pk = position
+        qs = qs.filter(Q(received_at__lt=when) | Q(received_at=when, id__lt=pk))
+    rows = list(qs[: size + 1])
+    next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else ""
+    return rows[:size], next_cursor

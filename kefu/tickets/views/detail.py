@@ -1,0 +1,241 @@
+"""The order page: details, the moves this user may make, and the timeline (R-WO-1, R-WO-9)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.core.errors import IllegalTransition, StaleObject
+from kefu.lib.phones import mask, national
+from kefu.org.choices import DepartmentKind
+from kefu.org.models import Department, User
+from kefu.tickets import actions
+from kefu.tickets.access import access_ticket
+from kefu.tickets.choices import DraftStatus, Status
+from kefu.tickets.forms import (
+    DispatchForm,
+    FeedbackForm,
+    NoteForm,
+    OptionalTextForm,
+    ReviewForm,
+    TextForm,
+    VersionedForm,
+)
+from kefu.tickets.models import DispatchDraft, Ticket
+from kefu.tickets.moves import allowed_moves
+
+
+def _pending_draft(ticket: Ticket) -> DispatchDraft | None:
+    if not ticket.has_pending_draft:
+        return None
+    return (
+        ticket.drafts.filter(status=DraftStatus.PENDING)
+        .select_related("department", "handler", "drafted_by")
+        .first()
+    )
+
+
+def side_moves(user: Any, ticket: Ticket, draft: DispatchDraft | None) -> set[str]:
+    """Moves that do not change the state, offered where the actions would accept them."""
+    found: set[str] = set()
+    if ticket.is_open and user.has_perm("tickets.add_note", ticket):
+        found |= {"note", "contact"}
+    in_dispatch = ticket.status in {Status.DISPATCHED, Status.IN_PROGRESS}
+    if in_dispatch and draft is None and user.has_perm("tickets.draft_dispatch", ticket):
+        found |= {"follow_up", "withdrawal"}
+    if ticket.status == Status.IN_PROGRESS and user.has_perm("tickets.ask_superior", ticket):
+        found.add("ask_superior")
+    if ticket.is_open and not ticket.urgent and user.has_perm("tickets.mark_urgent", ticket):
+        found.add("urgent")
+    if (
+        draft is not None
+        and draft.drafted_by_id != user.pk
+        and user.has_perm("tickets.review", ticket)
+    ):
+        found.add("review")
+    return found
+
+
+def _shown_phone(user: Any, e164: str) -> str:
+    """R-SEC-1: the full number for those who call customers, masked for everyone else."""
+    if not e164:
+        return ""
+    needs_number = (
+        "tickets.register",
+        "tickets.accept",
+        "callbacks.make",
+        "customers.view_personal_data",
+    )
+    if any(user.has_perm(perm) for perm in needs_number):
+        return national(e164)
+    return mask(e164)
+
+
+@login_required
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    ticket = access_ticket(request.user, number)
+    draft = _pending_draft(ticket)
+    events = ticket.events.select_related("actor").prefetch_related("attachment")
+    return render(
+        request,
+        "tickets/detail.html",
+        {
+            "ticket": ticket,
+            "draft": draft,
+            "moves": set(allowed_moves(request.user, ticket)),
+            "side_moves": side_moves(request.user, ticket, draft),
+            "events": events,
+            "dispatches": ticket.dispatches.select_related("department", "handler"),
+            "attachments": ticket.attachments.all(),
+            "contact_phone": _shown_phone(request.user, ticket.contact_phone),
+            "departments": Department.objects.filter(is_active=True).exclude(
+                kind__in=[DepartmentKind.COMPANY, DepartmentKind.CENTER]
+            ),
+            "handlers": User.objects.filter(is_active=True, roles__code="department_handler")
+            .select_related("department")
+            .distinct(),
+        },
+    )
+
+
+# --- Moves ------------------------------------------------------------------------------------
+# name → (form, what to do). Each handler only maps form fields onto one action.
+
+Handler = Callable[[Any, Ticket, Any, int], object]
+
+
+def _draft_of(ticket: Ticket) -> DispatchDraft:
+    draft = _pending_draft(ticket)
+    if draft is None:
+        raise IllegalTransition(_("There is no draft awaiting review."))
+    return draft
+
+
+def _dispatch_args(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "department": data.get("department"),
+        "handler": data.get("handler"),
+        "instructions": data.get("text", ""),
+    }
+
+
+MOVES: dict[str, tuple[type[VersionedForm], Handler]] = {
+    "resolve_first_contact": (
+        TextForm,
+        lambda u, t, d, v: actions.resolve_first_contact(u, t, d["text"], expected_version=v),
+    ),
+    "close_harassment": (
+        TextForm,
+        lambda u, t, d, v: actions.close_harassment(u, t, d["text"], expected_version=v),
+    ),
+    "submit_draft": (
+        DispatchForm,
+        lambda u, t, d, v: actions.submit_dispatch_draft(
+            u, t, **_dispatch_args(d), expected_version=v
+        ),
+    ),
+    "dispatch": (
+        DispatchForm,
+        lambda u, t, d, v: actions.dispatch_now(u, t, **_dispatch_args(d), expected_version=v),
+    ),
+    "approve_draft": (
+        ReviewForm,
+        lambda u, t, d, v: actions.approve_draft(
+            u,
+            _draft_of(t),
+            department=d.get("department"),
+            handler=d.get("handler"),
+            instructions=d.get("text") or None,
+            note=d.get("note", ""),
+            expected_version=v,
+        ),
+    ),
+    "send_back_draft": (
+        TextForm,
+        lambda u, t, d, v: actions.send_back_draft(u, _draft_of(t), d["text"], expected_version=v),
+    ),
+    "accept": (VersionedForm, lambda u, t, d, v: actions.accept(u, t, expected_version=v)),
+    "feedback": (
+        FeedbackForm,
+        lambda u, t, d, v: actions.feed_back(u, t, d["_form"].feedback(), expected_version=v),
+    ),
+    "ask_superior": (
+        TextForm,
+        lambda u, t, d, v: actions.ask_superior(u, t, d["text"], expected_version=v),
+    ),
+    "confirm": (
+        OptionalTextForm,
+        lambda u, t, d, v: actions.confirm(u, t, d.get("text", ""), expected_version=v),
+    ),
+    "send_back_feedback": (
+        TextForm,
+        lambda u, t, d, v: actions.send_back_feedback(u, t, d["text"], expected_version=v),
+    ),
+    "redispatch": (
+        DispatchForm,
+        lambda u, t, d, v: actions.submit_dispatch_draft(
+            u, t, **_dispatch_args(d), expected_version=v
+        ),
+    ),
+    "follow_up": (
+        TextForm,
+        lambda u, t, d, v: actions.submit_follow_up(u, t, d["text"], expected_version=v),
+    ),
+    "withdrawal": (
+        TextForm,
+        lambda u, t, d, v: actions.submit_withdrawal(u, t, d["text"], expected_version=v),
+    ),
+    "close": (
+        OptionalTextForm,
+        lambda u, t, d, v: actions.close(u, t, d.get("text", ""), expected_version=v),
+    ),
+    "reopen": (TextForm, lambda u, t, d, v: actions.reopen(u, t, d["text"], expected_version=v)),
+    "urgent": (
+        OptionalTextForm,
+        lambda u, t, d, v: actions.mark_urgent(u, t, d.get("text", ""), expected_version=v),
+    ),
+    "note": (
+        NoteForm,
+        lambda u, t, d, v: actions.add_note(
+            u, t, d["text"], visibility=d["visibility"], expected_version=v
+        ),
+    ),
+    "contact": (
+        TextForm,
+        lambda u, t, d, v: actions.log_customer_contact(u, t, d["text"], expected_version=v),
+    ),
+}
+
+
+@login_required
+@require_POST
+def do_move(request: HttpRequest, number: str, move: str) -> HttpResponse:
+    if move not in MOVES:
+        raise Http404
+    ticket = access_ticket(request.user, number)
+    form_class, handler = MOVES[move]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect("tickets:detail", number=number)
+    data = {**form.cleaned_data, "_form": form}
+    try:
+        handler(request.user, ticket, data, form.cleaned_data["version"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except (IllegalTransition, StaleObject, PermissionDenied) as error:
+        messages.error(request, str(error) or _("You are not allowed to do this on this order."))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("tickets:detail", number=number)

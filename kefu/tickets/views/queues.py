@@ -1,0 +1,55 @@
+"""The queues: my orders, review, department, all open (R-ORG-3), with filters and search."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kefu.tickets.forms import FilterForm
+from kefu.tickets.queries import Filters, apply_filters, page, queue, queues_for
+
+PAGE_SIZE = 50
+
+
+@login_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    available = queues_for(request.user)
+    if not available:
+        raise PermissionDenied
+    codes = [q.code for q in available]
+    current = request.GET.get("queue") or codes[0]
+    form = FilterForm(request.GET or None)
+    filters = Filters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = Filters(
+            status=data["status"],
+            call_type=data["call_type"].code if data["call_type"] else "",
+            level=data["level"],
+            channel=data["channel"],
+            department=data["department"].pk if data["department"] else None,
+            urgent=data["urgent"],
+            received_from=data["received_from"],
+            received_to=data["received_to"],
+            q=data["q"],
+        )
+    qs = apply_filters(queue(request.user, current), filters).for_list()
+    rows, next_cursor = page(qs, request.GET.get("cursor", ""), PAGE_SIZE)
+    context = {
+        "queues": available,
+        "current": current,
+        "form": form,
+        "rows": rows,
+        "next_cursor": next_cursor,
+        "query_without_cursor": _query_without(request, "cursor"),
+    }
+    template = "tickets/partials/table.html" if request.htmx else "tickets/list.html"
+    return render(request, template, context)
+
+
+def _query_without(request: HttpRequest, name: str) -> str:
+    params = request.GET.copy()
+    params.pop(name, None)
+    return params.urlencode()
