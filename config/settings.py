@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "kefu.customers",
     "kefu.tickets",
 ]
+if env_bool("KEFU_BENCH", False):  # benchmark runs only: the reference endpoint of bench/
+    INSTALLED_APPS += ["kefu.bench"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -113,6 +115,7 @@ if REDIS_URL:
         "name": env_str("KEFU_QUEUE_NAME", "kefu"),
         "url": REDIS_URL,
         "immediate": False,
+        "utc": False,  # periodic jobs run on the center's clock; `kefu worker` sets TZ
         "consumer": {"workers": env_int("KEFU_WORKER_THREADS", 2), "worker_type": "thread"},
     }
 else:
@@ -128,6 +131,7 @@ else:
         "name": env_str("KEFU_QUEUE_NAME", "kefu"),
         "filename": str(DATA_DIR / "queue.sqlite3"),
         "immediate": False,
+        "utc": False,
         "consumer": {"workers": env_int("KEFU_WORKER_THREADS", 2), "worker_type": "thread"},
     }
 
@@ -143,7 +147,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("employee_no", "name", "phone", "email")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": env_int("KEFU_PASSWORD_MIN_LENGTH", 8)},
@@ -170,6 +177,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("KEFU_LOGIN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # the warning asks for IP locking, refused above
 AXES_RESET_ON_SUCCESS = True
+# The login form posts the employee number as "username"; without this axes looks for the
+# user model's login field (employee_no), finds nothing and records no failure at all.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("KEFU_PROXY_COUNT", 0)

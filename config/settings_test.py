@@ -10,10 +10,10 @@ import tempfile
 os.environ.setdefault("KEFU_DATA_DIR", tempfile.mkdtemp(prefix="kefu-test-"))
 os.environ.setdefault("KEFU_SECRET_KEY", "kefu-tests-only-not-a-secret")
 
-from config.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: F403
 
 # Hashing with Argon2 costs tens of milliseconds per user; tests build many users.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "kefu-tests", "immediate": True}
 STORAGES = {

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -23,3 +24,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+if "kefu.bench" in settings.INSTALLED_APPS:  # KEFU_BENCH=1: the reference endpoint of bench/
+    urlpatterns += [path("bench/", include("kefu.bench.urls"))]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import xml.etree.ElementTree as ET  # noqa: S405 - parses pytest's own junit output
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ def banner(text: str) -> None:
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> int:
     print("$", " ".join(cmd), flush=True)
-    return subprocess.call(cmd, cwd=ROOT, env={**os.environ, **(env or {})})
+    return subprocess.call(cmd, cwd=ROOT, env={**os.environ, **(env or {})})  # noqa: S603
 
 
 def postgres_reachable() -> str | None:
@@ -104,7 +104,8 @@ def main() -> int:
         print("*" * 72)
 
     banner("summary")
-    print(f"SQLite:     {sqlite_counts[0]} passed, {sqlite_counts[1]} failed, {sqlite_counts[2]} skipped")
+    passed, failed, skipped = sqlite_counts
+    print(f"SQLite:     {passed} passed, {failed} failed, {skipped} skipped")
     if reason is None:
         print(
             f"PostgreSQL: {postgres_counts[0]} passed, {postgres_counts[1]} failed, "

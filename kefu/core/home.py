@@ -7,13 +7,20 @@ from typing import Any
 from kefu.org.lockouts import locked_accounts
 from kefu.org.models import Department, User
 from kefu.org.roles import ROLES_BY_CODE
+from kefu.tickets.queries import queue, queues_for
+
+# Counting a queue stops here: "1000+" is all a home page needs, and it stays fast at 1M orders.
+COUNT_CAP = 1000
 
 
 def home_context(user: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
-        "roles": [ROLES_BY_CODE[code] for code in sorted(user.role_codes()) if code in ROLES_BY_CODE],
+        "roles": [
+            ROLES_BY_CODE[code] for code in sorted(user.role_codes()) if code in ROLES_BY_CODE
+        ],
         "department_path": user.department.path if user.department_id else "",
     }
+    context["queues"] = queue_counts(user)
     if user.has_perm("org.view_team"):
         context["team_members"] = (
             User.objects.restrict(user, "org.view_team")
@@ -30,3 +37,14 @@ def home_context(user: Any) -> dict[str, Any]:
         context["locked_accounts"] = locked_accounts()
     return context
 
+
+
+def queue_counts(user: Any) -> list[dict[str, Any]]:
+    """Each queue the user works from, with how many orders wait in it (capped)."""
+    rows = []
+    for spec in queues_for(user):
+        if spec.code == "all":
+            continue
+        count = queue(user, spec.code)[: COUNT_CAP + 1].count()
+        rows.append({"queue": spec, "count": count, "capped": count > COUNT_CAP})
+    return rows

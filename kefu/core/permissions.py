@@ -1,6 +1,7 @@
 """Role and object permissions: the one mechanism every app plugs into (R-ORG-3).
 
-* ``RoleBackend`` (kefu.core.backends) answers ``user.has_perm(perm)`` from the user's roles (``kefu.org.roles``).
+* ``RoleBackend`` (kefu.core.backends) answers ``user.has_perm(perm)`` from the user's roles
+  (``kefu.org.roles``).
 * An app narrows a permission to the objects a user may touch by registering an *object rule*:
   a function ``(user) -> Q`` over the model, e.g. "orders dispatched to my department".
   ``has_perm(perm, obj)`` then also requires the object to match, and
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -85,5 +86,5 @@ def access(
         qs = qs.filter(condition)
     try:
         return qs.get(**lookup)
-    except qs.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc

@@ -2,7 +2,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kefu.customers.choices import SENIOR_TIERS, ContactKind, CustomerKind, CustomerTier, CustomerType
+from kefu.customers.choices import (
+    SENIOR_TIERS,
+    ContactKind,
+    CustomerKind,
+    CustomerTier,
+    CustomerType,
+)
 from kefu.lib.phones import mask
 
 
@@ -15,7 +21,10 @@ class Customer(models.Model):
         _("kind"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.PERSON
     )
     customer_type = models.CharField(
-        _("customer type"), max_length=20, choices=CustomerType.choices, default=CustomerType.END_USER
+        _("customer type"),
+        max_length=20,
+        choices=CustomerType.choices,
+        default=CustomerType.END_USER,
     )
     tier = models.CharField(
         _("tier"), max_length=20, choices=CustomerTier.choices, default=CustomerTier.ORDINARY

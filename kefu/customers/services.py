@@ -15,7 +15,7 @@ def customers_with_phone(e164: str) -> QuerySet[Customer]:
     ).distinct()
 
 
-def find_or_create_by_phone(e164: str, name: str, created_by=None) -> Customer:  # type: ignore[no-untyped-def]
+def find_or_create_by_phone(e164: str, name: str, created_by=None) -> Customer:
     """The customer this number belongs to (the oldest, if several share it), else a new one."""
     existing = customers_with_phone(e164).order_by("pk").first()
     if existing is not None:

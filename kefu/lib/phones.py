@@ -39,7 +39,11 @@ def national(e164: str) -> str:
         return ""
     number = phonenumbers.parse(e164, DEFAULT_REGION)
     if number.country_code == 86:
-        prefix = "0" if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE else ""
+        prefix = (
+            "0"
+            if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE
+            else ""
+        )
         return f"{prefix}{number.national_number}"
     return e164
 

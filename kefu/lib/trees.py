@@ -21,7 +21,11 @@ def build_tree(
     key: Callable[[T], Hashable],
     parent_key: Callable[[T], Hashable | None],
 ) -> list[TreeNode[T]]:
-    """Roots first, children in the order given; an item whose parent is missing becomes a root."""
+    """Roots first, children in the order given; an item whose parent is missing becomes a root.
+
+    Items that no root reaches, because their parents form a cycle, still appear: the first of
+    them (in the order given) becomes a root, and so on until every item is placed.
+    """
     nodes = [TreeNode(item) for item in items]
     by_key = {key(node.item): node for node in nodes}
     roots: list[TreeNode[T]] = []
@@ -31,7 +35,13 @@ def build_tree(
             roots.append(node)
         else:
             parent.children.append(node)
-    _set_depth(roots, 0, set())
+    seen: set[int] = set()
+    _set_depth(roots, 0, seen)
+    # A parent cycle (bad data) hangs under no root: without this its items would vanish.
+    for node in nodes:
+        if id(node) not in seen:
+            roots.append(node)
+            _set_depth([node], 0, seen)
     return roots
 
 

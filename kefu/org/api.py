@@ -1,9 +1,11 @@
+from typing import cast
+
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from kefu.core.api import require_perm
 from kefu.core.permissions import role_permissions
-from kefu.org.models import Department
+from kefu.org.models import Department, User
 from kefu.org.roles import ROLES_BY_CODE
 
 router = Router(tags=["org"])
@@ -36,12 +38,12 @@ class DepartmentOut(Schema):
 
 @router.get("/me", response=MeOut, summary="The staff member making the request")
 def me(request: HttpRequest) -> MeOut:
-    user = request.user
+    user = cast(User, request.user)
     return MeOut(
         employee_no=user.employee_no,
         name=user.name,
-        department=user.department.name if user.department_id else None,
-        team=user.team.name if user.team_id else None,
+        department=user.department.name if user.department else None,
+        team=user.team.name if user.team else None,
         level=user.level,
         roles=[
             RoleOut(code=code, name=str(ROLES_BY_CODE[code].name))

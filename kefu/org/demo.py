@@ -56,18 +56,36 @@ STAFF: list[DemoStaff] = [
     DemoStaff("1020", "赵敏", "senior_agent", "center", "team-senior", L.SENIOR, "13800001020"),
     DemoStaff("1021", "黄磊", "senior_agent", "center", "team-senior", L.SENIOR, "13800001021"),
     DemoStaff("1022", "何平", "manager_hotline", "center", "team-senior", L.SENIOR, "13800001022"),
-    DemoStaff("1030", "周婷", "callback_surveyor", "center", "team-callback", L.INTERMEDIATE, "13800001030"),
+    DemoStaff(
+        "1030",
+        "周婷",
+        "callback_surveyor",
+        "center",
+        "team-callback",
+        L.INTERMEDIATE,
+        "13800001030",
+    ),
     DemoStaff("1040", "吴倩", "text_entry_clerk", "center", "team-office", L.JUNIOR, "13800001040"),
     DemoStaff("1041", "徐亮", "recording_clerk", "center", "team-office", L.JUNIOR, "13800001041"),
-    DemoStaff("1042", "孙悦", "knowledge_editor", "center", "team-office", L.INTERMEDIATE, "13800001042"),
-    DemoStaff("1043", "马超", "statistician", "center", "team-office", L.INTERMEDIATE, "13800001043"),
+    DemoStaff(
+        "1042", "孙悦", "knowledge_editor", "center", "team-office", L.INTERMEDIATE, "13800001042"
+    ),
+    DemoStaff(
+        "1043", "马超", "statistician", "center", "team-office", L.INTERMEDIATE, "13800001043"
+    ),
     DemoStaff("1050", "朱琳", "qa_inspector", "center", "team-qa", L.SENIOR, "13800001050"),
     DemoStaff("1060", "胡军", "supervisor", "center", None, L.SENIOR, "13800001060"),
     DemoStaff("1070", "郭强", "manager", "center", None, L.SENIOR, "13800001070"),
-    DemoStaff("2001", "林涛", "department_handler", "city-service", None, L.INTERMEDIATE, "13900002001"),
+    DemoStaff(
+        "2001", "林涛", "department_handler", "city-service", None, L.INTERMEDIATE, "13900002001"
+    ),
     DemoStaff("2002", "郑浩", "department_handler", "city-service", None, L.SENIOR, "13900002002"),
-    DemoStaff("2101", "罗斌", "department_handler", "group-market", None, L.INTERMEDIATE, "13900002101"),
-    DemoStaff("2201", "高峰", "department_handler", "market-ops", None, L.INTERMEDIATE, "13900002201"),
+    DemoStaff(
+        "2101", "罗斌", "department_handler", "group-market", None, L.INTERMEDIATE, "13900002101"
+    ),
+    DemoStaff(
+        "2201", "高峰", "department_handler", "market-ops", None, L.INTERMEDIATE, "13900002201"
+    ),
     DemoStaff("2301", "梁晨", "department_handler", "media", None, L.INTERMEDIATE, "13900002301"),
     DemoStaff("2401", "宋杰", "department_handler", "tech", None, L.INTERMEDIATE, "13900002401"),
     DemoStaff("9001", "唐宇", "administrator", "tech", None, L.SENIOR, "13900009001"),
@@ -118,7 +136,10 @@ def load_org() -> list[DemoStaff]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         user.roles.add(roles[person.role])
-    staff = {u.employee_no: u for u in User.objects.filter(employee_no__in=[s.employee_no for s in STAFF])}
+    staff = {
+        u.employee_no: u
+        for u in User.objects.filter(employee_no__in=[s.employee_no for s in STAFF])
+    }
     for code, head, responsible in HEADS:
         department = departments[code]
         department.head = staff[head] if head else None

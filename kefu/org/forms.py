@@ -15,12 +15,12 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
         ),
     }
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Employee number")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
 
-    def get_invalid_login_error(self):  # type: ignore[no-untyped-def]
+    def get_invalid_login_error(self):
         from django.conf import settings
         from django.core.exceptions import ValidationError
 

@@ -9,6 +9,7 @@ from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from kefu.org.models import User
@@ -24,27 +25,35 @@ class LockedAccount:
 
 
 def locked_accounts() -> list[LockedAccount]:
-    """Accounts whose failures reached the limit within the cool-off period, newest first."""
+    """Accounts whose failures reached the limit within the cool-off period, newest first.
+
+    Axes keeps one row per account, address and browser and locks on their sum (we lock by
+    account), so the rows are added up per employee number here too.
+    """
     since = timezone.now() - settings.AXES_COOLOFF_TIME
-    attempts = list(
-        AccessAttempt.objects.filter(
-            failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
-        ).order_by("-attempt_time")
+    totals = (
+        AccessAttempt.objects.filter(attempt_time__gte=since)
+        .exclude(username__isnull=True)
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-last")
     )
+    rows = list(totals)
     names = dict(
-        User.objects.filter(employee_no__in=[a.username for a in attempts]).values_list(
+        User.objects.filter(employee_no__in=[r["username"] for r in rows]).values_list(
             "employee_no", "name"
         )
     )
     return [
         LockedAccount(
-            employee_no=a.username or "",
-            name=names.get(a.username or "", ""),
-            failures=a.failures_since_start,
-            last_attempt=a.attempt_time,
-            unlocks_at=a.attempt_time + settings.AXES_COOLOFF_TIME,
+            employee_no=r["username"],
+            name=names.get(r["username"], ""),
+            failures=r["failures"],
+            last_attempt=r["last"],
+            unlocks_at=r["last"] + settings.AXES_COOLOFF_TIME,
         )
-        for a in attempts
+        for r in rows
     ]
 
 

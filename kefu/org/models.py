@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.permissions import RestrictedQuerySet
 from kefu.org.choices import ALLOWED_PARENT_KINDS, DepartmentKind, StaffLevel
@@ -59,10 +60,22 @@ class Department(models.Model):
         return self.name
 
     def ancestors(self) -> list[Department]:
-        """From the root down to the parent; the tree is small, so a walk is enough."""
+        """From the root down to the parent; the tree is small, so a walk is enough.
+
+        The walk stops at the first node it has already met: a parent cycle (refused by
+        ``clean``, but possible in unsaved edits or after two concurrent moves) must not loop
+        forever on every page that shows a department's path.
+        """
+
+        def identity(department: Department) -> tuple[str, int]:
+            pk = department.pk
+            return ("pk", pk) if pk is not None else ("object", id(department))
+
         chain: list[Department] = []
+        seen = {identity(self)}
         node = self.parent
-        while node is not None:
+        while node is not None and identity(node) not in seen:
+            seen.add(identity(node))
             chain.append(node)
             node = node.parent
         return list(reversed(chain))
@@ -75,7 +88,9 @@ class Department(models.Model):
         allowed = ALLOWED_PARENT_KINDS.get(self.kind, set())
         if self.parent is None:
             if allowed:
-                raise ValidationError({"parent": _("Only a company can be at the top of the tree.")})
+                raise ValidationError(
+                    {"parent": _("Only a company can be at the top of the tree.")}
+                )
             return
         if self.parent.kind not in allowed:
             raise ValidationError(
@@ -112,7 +127,7 @@ class Role(models.Model):
 class StaffManager(UserManager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]
     """Staff log in by employee number; ``restrict(user, perm)`` comes from RestrictedQuerySet."""
 
-    def create_user(self, employee_no, password=None, **extra_fields):  # type: ignore[override]
+    def create_user(self, employee_no, password=None, **extra_fields):
         if not employee_no:
             raise ValueError("An employee number is required.")
         user = self.model(employee_no=employee_no, **extra_fields)
@@ -120,7 +135,7 @@ class StaffManager(UserManager.from_queryset(RestrictedQuerySet)):  # type: igno
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, employee_no, password=None, **extra_fields):  # type: ignore[override]
+    def create_superuser(self, employee_no, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         extra_fields.setdefault("name", employee_no)
@@ -144,7 +159,7 @@ class User(AbstractUser):
         unique=True,
         error_messages={"unique": _("A staff member with this employee number already exists.")},
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     department = models.ForeignKey(
         Department,
@@ -172,7 +187,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "employee_no"
     REQUIRED_FIELDS = ["name"]
 
-    objects = StaffManager()
+    objects = StaffManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("staff member")
@@ -190,18 +205,55 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        if self.team_id and self.team.kind != DepartmentKind.TEAM:
+        if self.team is not None and self.team.kind != DepartmentKind.TEAM:
             raise ValidationError({"team": _("Choose a team, not a department.")})
-        if self.team_id and self.department_id and self.team.parent_id != self.department_id:
-            raise ValidationError({"team": _("The team must belong to the staff member's department.")})
+        team_elsewhere = self.team is not None and self.team.parent_id != self.department_id
+        if team_elsewhere and self.department_id:
+            raise ValidationError(
+                {"team": _("The team must belong to the staff member's department.")}
+            )
 
     def role_codes(self) -> frozenset[str]:
         """Codes of this user's roles, read once per request object and kept on it."""
         cached: frozenset[str] | None = getattr(self, "_role_codes", None)
         if cached is None:
-            cached = frozenset(self.roles.values_list("code", flat=True)) if self.pk else frozenset()
+            cached = (
+                frozenset(self.roles.values_list("code", flat=True)) if self.pk else frozenset()
+            )
             self._role_codes = cached
         return cached
 
     def has_role(self, code: str) -> bool:
         return code in self.role_codes()
+
+
+class ApiToken(models.Model):
+    """A key an integration sends as ``Authorization: Bearer <key>``; it acts as its user.
+
+    Only the SHA-256 of the key is stored, so a leaked database does not leak working keys; the
+    first characters are kept to tell tokens apart. Revoked tokens are kept for the record.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the token is for, e.g. the CTI integration.")
+    )
+    key_prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

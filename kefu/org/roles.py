@@ -2,7 +2,7 @@
 
 Roles are rows of ``org.Role`` kept in step with ``ROLES`` by ``sync_roles`` (run after every
 ``migrate`` and by ``kefu sync_roles``). Permissions are plain strings ``"<area>.<action>"``;
-``kefu.core.permissions.RoleBackend`` answers ``user.has_perm(...)`` from this map, and object
+``kefu.core.backends.RoleBackend`` answers ``user.has_perm(...)`` from this map, and object
 rules registered by each app narrow a permission to the objects a user may touch (R-ORG-3).
 
 Django model permissions (``org.change_user`` …) appear here too, for the roles that manage
@@ -12,6 +12,7 @@ those records in the admin site.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -20,9 +21,9 @@ from django.utils.translation import pgettext_lazy
 @dataclass(frozen=True)
 class RoleDef:
     code: str
-    name: str  # lazy translation
+    name: Any  # lazy translation
     chinese: str  # the name used on the floor, shown beside the translation
-    duties: str  # lazy translation: what the system lets the role do (SPEC §1)
+    duties: Any  # lazy translation: what the system lets the role do (SPEC §1)
     permissions: frozenset[str]
 
 
@@ -42,7 +43,12 @@ TICKETS_INTAKE = {
     "kb.view",
     "stats.view_own",
 }
-TICKETS_TEXT_ENTRY = {"tickets.register", "tickets.register_text", "tickets.view_own", "tickets.add_note"}
+TICKETS_TEXT_ENTRY = {
+    "tickets.register",
+    "tickets.register_text",
+    "tickets.view_own",
+    "tickets.add_note",
+}
 TICKETS_RECORDING = {
     "tickets.register",
     "tickets.register_recording",

@@ -16,6 +16,7 @@ from django.http import Http404
 from kefu.core.permissions import object_rule
 from kefu.org.models import Department
 from kefu.tickets.models import Ticket
+from kefu.tickets.models.ticket import TicketQuerySet
 
 CENTER_SIDE_PERMS = (
     "tickets.resolve_first_contact",
@@ -83,7 +84,7 @@ def visible_q(user: Any) -> Q | None:
     return combined
 
 
-def visible_tickets(user: Any) -> Any:
+def visible_tickets(user: Any) -> TicketQuerySet:
     condition = visible_q(user)
     return Ticket.objects.none() if condition is None else Ticket.objects.filter(condition)
 
@@ -91,11 +92,24 @@ def visible_tickets(user: Any) -> Any:
 def access_ticket(user: Any, number: str) -> Ticket:
     """Fetch an order by number if the user may see it; 404 otherwise (no probing for numbers)."""
     try:
-        return visible_tickets(user).select_related(
-            "call_type", "request_kind", "business_line", "nature", "suggestion_subject",
-            "customer", "owner", "registered_by", "department", "handler", "updated_by",
-            "complained_staff",
-        ).get(number=number)
+        return (
+            visible_tickets(user)
+            .select_related(
+                "call_type",
+                "request_kind",
+                "business_line",
+                "nature",
+                "suggestion_subject",
+                "customer",
+                "owner",
+                "registered_by",
+                "department",
+                "handler",
+                "updated_by",
+                "complained_staff",
+            )
+            .get(number=number)
+        )
     except Ticket.DoesNotExist as exc:
         raise Http404 from exc
 

@@ -20,14 +20,18 @@ from django.utils.translation import gettext as _
 from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.customers.models import Customer
 from kefu.customers.services import find_or_create_by_phone
+from kefu.lib.segment import index_text
 from kefu.org.models import Department, User
 from kefu.tickets.choices import (
     OPEN_STATUSES,
+    Channel,
     CloseReason,
     DraftKind,
     DraftStatus,
     EventKind,
+    Level,
     Move,
+    Priority,
     RouteAction,
     Status,
     Visibility,
@@ -68,10 +72,21 @@ def _require(actor: User, perm: str, ticket: Ticket | None = None) -> None:
         raise PermissionDenied(_("Orders of VIP and major customers are handled by senior agents."))
 
 
+def permitted(actor: User, perm: str, ticket: Ticket | None = None) -> bool:
+    """Whether the actions would let ``actor`` use ``perm`` on the order (to offer moves)."""
+    try:
+        _require(actor, perm, ticket)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
     """Re-read the order under a row lock and refuse if it changed since the actor saw it."""
-    locked = Ticket.objects.select_for_update().select_related("updated_by", "call_type").get(
-        pk=ticket.pk
+    locked = (
+        Ticket.objects.select_for_update()
+        .select_related("updated_by", "call_type")
+        .get(pk=ticket.pk)
     )
     if expected_version is not None and locked.version != expected_version:
         raise StaleObject(
@@ -154,6 +169,18 @@ def _touch(actor: User, ticket: Ticket, expected_version: int | None, **changes:
     return locked
 
 
+def _choice_errors(**values: str) -> dict[str, str]:
+    """Channel, level and priority values outside their choices (forms check these, the API and
+    jobs may not); an empty level is checked by the rules that need one."""
+    choices = {"channel": Channel.values, "level": Level.values, "priority": Priority.values}
+    return {
+        name: _("Select a valid choice. %(value)s is not one of the available choices.")
+        % {"value": value}
+        for name, value in values.items()
+        if (value or name != "level") and value not in choices[name]
+    }
+
+
 def _required_text(value: str, field_name: str, message: str) -> str:
     text = (value or "").strip()
     if not text:
@@ -202,7 +229,7 @@ class Registration:
 
 
 def validate_registration(reg: Registration, now: datetime) -> None:
-    errors: dict[str, str] = {}
+    errors = _choice_errors(channel=reg.channel, level=reg.level, priority=reg.priority)
     if not reg.title.strip():
         errors["title"] = _("Write a short summary of the request.")
     if reg.call_type.is_complaint and not reg.level:
@@ -255,6 +282,7 @@ def register(actor: User, reg: Registration) -> Ticket:
         registered_by=actor,
         owner=actor,
         updated_by=actor,
+        search_text=index_text(reg.title, reg.description, reg.contact_name),
     )
     _event(
         ticket,
@@ -276,6 +304,8 @@ def add_repeat_contact(
     whoever answers), not only the order's owner.
     """
     _require(actor, "tickets.register")
+    if invalid := _choice_errors(channel=channel):
+        raise ValidationError(invalid)
     text = _required_text(summary, "summary", _("Write what the customer said this time."))
     locked = _lock(ticket, expected_version)
     if locked.status not in OPEN_STATUSES:
@@ -384,6 +414,9 @@ def update_details(
     before = {name: str(getattr(locked, name) or "") for name in changes}
     for name, value in changes.items():
         setattr(locked, name, value)
+    invalid = _choice_errors(**{n: changes[n] for n in ("level", "priority") if n in changes})
+    if invalid:
+        raise ValidationError(invalid)
     if locked.call_type.is_complaint and not locked.level:
         raise ValidationError({"level": _("A complaint needs a level (I–IV).")})
     if "title" in changes and not str(locked.title).strip():
@@ -393,6 +426,7 @@ def update_details(
         for name in changes
         if before[name] != str(getattr(locked, name) or "")
     }
+    locked.refresh_search_text()
     _bump(locked, actor)
     if changed:
         _event(locked, actor, EventKind.EDITED, data={"changed": changed})
@@ -400,7 +434,9 @@ def update_details(
 
 
 @transaction.atomic
-def mark_urgent(actor: User, ticket: Ticket, reason: str, *, expected_version: int | None) -> Ticket:
+def mark_urgent(
+    actor: User, ticket: Ticket, reason: str, *, expected_version: int | None
+) -> Ticket:
     """R-CLS-5: a senior agent marks an order 加急."""
     _require(actor, "tickets.mark_urgent", ticket)
     locked = _lock(ticket, expected_version)
@@ -425,7 +461,8 @@ def resolve_first_contact(
     route = route_for(ticket.call_type, ticket.level)
     if route.dispatches:
         raise IllegalTransition(
-            _("A %(type)s order must be dispatched (R-WO-2, R-CLS-4).") % {"type": ticket.type_label}
+            _("A %(type)s order must be dispatched (R-WO-2, R-CLS-4).")
+            % {"type": ticket.type_label}
         )
     if route.action == RouteAction.CLOSE_POLITELY:
         raise IllegalTransition(_("A harassment call is closed politely, not resolved."))
@@ -441,7 +478,9 @@ def resolve_first_contact(
 
 
 @transaction.atomic
-def close_harassment(actor: User, ticket: Ticket, note: str, *, expected_version: int | None) -> Ticket:
+def close_harassment(
+    actor: User, ticket: Ticket, note: str, *, expected_version: int | None
+) -> Ticket:
     """R-WO-2 F / R-TEL-4: a harassment call is ended politely and recorded."""
     _require(actor, "tickets.resolve_first_contact", ticket)
     if route_for(ticket.call_type, ticket.level).action != RouteAction.CLOSE_POLITELY:
@@ -666,7 +705,12 @@ def approve_draft(
             changes={"department": dept, "handler": person, "has_pending_draft": False},
         )
         _send_dispatch(
-            locked_draft.drafted_by, result, dept, person, locked_draft.instructions, reviewed_by=actor
+            locked_draft.drafted_by,
+            result,
+            dept,
+            person,
+            locked_draft.instructions,
+            reviewed_by=actor,
         )
     elif locked_draft.kind == DraftKind.WITHDRAWAL:
         result = _move(
@@ -679,7 +723,9 @@ def approve_draft(
             data=data,
             changes={"has_pending_draft": False, "close_reason": CloseReason.WITHDRAWN},
         )
-        Dispatch.objects.filter(ticket=result, ended_at__isnull=True).update(ended_at=timezone.now())
+        Dispatch.objects.filter(ticket=result, ended_at__isnull=True).update(
+            ended_at=timezone.now()
+        )
     else:  # follow-up: the state stays, the handler is told what changed
         result = _touch(actor, ticket, expected_version, has_pending_draft=False)
         _event(result, actor, EventKind.FOLLOW_UP, body=locked_draft.instructions, data=data)
@@ -750,7 +796,9 @@ class Feedback:
 
 
 @transaction.atomic
-def feed_back(actor: User, ticket: Ticket, feedback: Feedback, *, expected_version: int | None) -> Ticket:
+def feed_back(
+    actor: User, ticket: Ticket, feedback: Feedback, *, expected_version: int | None
+) -> Ticket:
     _require(actor, "tickets.feedback", ticket)
     errors = {}
     if feedback.contacted_at is None:
@@ -782,7 +830,9 @@ def feed_back(actor: User, ticket: Ticket, feedback: Feedback, *, expected_versi
 
 
 @transaction.atomic
-def ask_superior(actor: User, ticket: Ticket, reason: str, *, expected_version: int | None) -> Ticket:
+def ask_superior(
+    actor: User, ticket: Ticket, reason: str, *, expected_version: int | None
+) -> Ticket:
     """R-WO-7: the handler cannot finish in time; the superior takes it up, the center is told."""
     _require(actor, "tickets.ask_superior", ticket)
     text = _required_text(reason, "reason", _("Say what you need help with."))
@@ -822,7 +872,9 @@ def confirm(actor: User, ticket: Ticket, note: str = "", *, expected_version: in
 
 
 @transaction.atomic
-def send_back_feedback(actor: User, ticket: Ticket, reason: str, *, expected_version: int | None) -> Ticket:
+def send_back_feedback(
+    actor: User, ticket: Ticket, reason: str, *, expected_version: int | None
+) -> Ticket:
     """Not resolved: back to the handler with the reason (R-WO-8)."""
     _require(actor, "tickets.confirm", ticket)
     text = _required_text(reason, "reason", _("Say what is still not resolved."))

@@ -208,6 +208,32 @@ class FeedbackForm(VersionedForm):
         )
 
 
+class EditForm(VersionedForm):
+    """Classification and text of an open order (``actions.update_details``)."""
+
+    title = forms.CharField(label=_("Summary"), max_length=200)
+    description = forms.CharField(
+        label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    level = forms.ChoiceField(
+        label=_("Complaint level"), choices=[("", "—"), *Level.choices], required=False
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    request_kind = ActiveChoice(RequestKind, _("Request kind"))
+    business_line = ActiveChoice(BusinessLine, _("Business line"))
+    nature = ActiveChoice(Nature, _("Nature"))
+    contact_name = forms.CharField(label=_("Caller name"), max_length=100, required=False)
+
+    def changes(self) -> dict[str, Any]:
+        """Only the fields the user actually changed, so an untouched field is never rewritten."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}
+
+
+class AttachForm(VersionedForm):
+    file = forms.FileField(label=_("File"))
+    text = forms.CharField(label=_("Note"), required=False)
+
+
 class FilterForm(StyledFormMixin, forms.Form):
     """The queue filters (GET); every field optional."""
 

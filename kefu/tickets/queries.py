@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +19,8 @@ from kefu.lib.phones import try_normalize
 from kefu.tickets.access import department_q, own_q, visible_tickets
 from kefu.tickets.choices import OPEN_STATUSES, DraftStatus, Status
 from kefu.tickets.models import DispatchDraft, Ticket
+from kefu.tickets.models.ticket import TicketQuerySet
+from kefu.tickets.search import keyword_search
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ def queues_for(user: Any) -> list[Queue]:
     return [q for q in QUEUES.values() if user.has_perm(q.permission)]
 
 
-def queue(user: Any, code: str) -> QuerySet[Ticket]:
+def queue(user: Any, code: str) -> TicketQuerySet:
     """The orders of one queue, already limited to what the user may see."""
     spec = QUEUES.get(code)
     if spec is None or not user.has_perm(spec.permission):
@@ -81,7 +83,7 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def apply_filters(qs: QuerySet[Ticket], f: Filters) -> QuerySet[Ticket]:
+def apply_filters(qs: TicketQuerySet, f: Filters) -> TicketQuerySet:
     if f.status:
         qs = qs.filter(status=f.status)
     if f.call_type:
@@ -97,13 +99,13 @@ def apply_filters(qs: QuerySet[Ticket], f: Filters) -> QuerySet[Ticket]:
     if f.received_from:
         qs = qs.filter(received_at__gte=_day_start(f.received_from))
     if f.received_to:
-        qs = qs.filter(received_at__lt=_day_start(f.received_to) + timezone.timedelta(days=1))
+        qs = qs.filter(received_at__lt=_day_start(f.received_to) + timedelta(days=1))
     if f.q:
         qs = search(qs, f.q)
     return qs
 
 
-def search(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+def search(qs: TicketQuerySet, text: str) -> TicketQuerySet:
     """An order number, a phone number in any spelling, or words from the summary and details."""
     text = text.strip()
     if not text:
@@ -114,10 +116,7 @@ def search(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     phone = try_normalize(text)
     if phone:
         return qs.filter(contact_phone=phone)
-    condition = Q()
-    for word in text.split():
-        condition &= Q(title__icontains=word) | Q(description__icontains=word)
-    return qs.filter(condition)
+    return keyword_search(qs, text)
 
 
 # --- Keyset pagination --------------------------------------------------------------------

@@ -74,9 +74,7 @@ def test_restrict_lists_only_the_objects_the_rule_reaches(level_rule: str, agent
     assert User.objects.exclude(level=agent.level).exists()
 
 
-def test_restrict_lists_nothing_without_the_permission(
-    level_rule: str, senior_agent: User
-) -> None:
+def test_restrict_lists_nothing_without_the_permission(level_rule: str, senior_agent: User) -> None:
     assert not User.objects.restrict(senior_agent, level_rule).exists()
 
 
@@ -146,7 +144,9 @@ def test_registering_the_same_rule_twice_is_harmless(level_rule: str) -> None:
 
 def test_team_leader_sees_only_the_members_of_their_team(team_leader: User) -> None:
     """R-ORG-3: 陈静 leads 话务一班 and sees its members, not 话务二班."""
-    visible = set(User.objects.restrict(team_leader, "org.view_team").values_list("employee_no", flat=True))
+    visible = set(
+        User.objects.restrict(team_leader, "org.view_team").values_list("employee_no", flat=True)
+    )
     assert visible == {"1001", "1002", "1010"}
 
 

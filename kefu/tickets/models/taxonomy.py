@@ -78,7 +78,10 @@ class RoutingRule(models.Model):
     """
 
     call_type = models.ForeignKey(
-        CallType, verbose_name=_("call type"), on_delete=models.CASCADE, related_name="routing_rules"
+        CallType,
+        verbose_name=_("call type"),
+        on_delete=models.CASCADE,
+        related_name="routing_rules",
     )
     level = models.CharField(_("level"), max_length=3, choices=Level.choices, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=RouteAction.choices)
@@ -105,4 +108,5 @@ class RoutingRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.call_type.code}{'-' + self.level if self.level else ''} → {self.get_action_display()}"
+        level = f"-{self.level}" if self.level else ""
+        return f"{self.call_type.code}{level} → {self.get_action_display()}"

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.permissions import RestrictedQuerySet
+from kefu.lib.segment import index_text
 from kefu.tickets.choices import (
     STATUS_COLOURS,
     Channel,
@@ -147,6 +148,10 @@ class Ticket(models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    search_text = models.TextField(
+        blank=True, editable=False, help_text="Segmented words, indexed for search (lib.segment)."
+    )
+
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -168,6 +173,10 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def refresh_search_text(self) -> None:
+        """Call before saving a change to any searched field."""
+        self.search_text = index_text(self.title, self.description, self.contact_name)
 
     @property
     def status_colour(self) -> str:
@@ -234,7 +243,9 @@ class DispatchDraft(models.Model):
     department = models.ForeignKey(
         "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    handler = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    handler = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     instructions = models.TextField(_("instructions / reason"), blank=True)
     original_dispatch = models.ForeignKey(
         Dispatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -40,7 +40,7 @@ def org(db: Any) -> dict[str, User]:
 def register(org: dict[str, User]) -> Callable[..., Ticket]:
     """register(type="A1", level="III", by=org["agent"], **fields) through actions.register."""
 
-    def make(type: str = "A1", level: str = "III", by: User | None = None, **fields: Any) -> Ticket:  # noqa: A002
+    def make(type: str = "A1", level: str = "III", by: User | None = None, **fields: Any) -> Ticket:
         reg = actions.Registration(
             call_type=CallType.objects.get(code=type),
             channel=fields.pop("channel", Channel.PHONE),

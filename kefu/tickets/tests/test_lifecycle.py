@@ -17,7 +17,9 @@ def refreshed(ticket):
     return ticket
 
 
-def test_a1_iii_complaint_goes_from_registration_to_close_with_every_step_on_the_timeline(org, register):
+def test_a1_iii_complaint_goes_from_registration_to_close_with_every_step_on_the_timeline(
+    org, register
+):
     """R-WO-1, R-WO-3, R-WO-6, R-WO-8: the main path, each step a timeline event."""
     agent, senior, handler = org["agent"], org["senior"], org["handler"]
     ticket = register("A1", "III")
@@ -40,7 +42,10 @@ def test_a1_iii_complaint_goes_from_registration_to_close_with_every_step_on_the
     actions.accept(handler, ticket, expected_version=ticket.version)
     ticket = refreshed(ticket)
     feedback = actions.Feedback(
-        contacted_at=timezone.now(), solution="已上门更换光猫", effect="客户确认恢复上网", remaining=""
+        contacted_at=timezone.now(),
+        solution="已上门更换光猫",
+        effect="客户确认恢复上网",
+        remaining="",
     )
     actions.feed_back(handler, ticket, feedback, expected_version=ticket.version)
     ticket = refreshed(ticket)
@@ -98,8 +103,12 @@ def test_senior_sends_a_draft_back_with_a_reason_and_the_agent_can_redraft(org, 
     ticket = register("A1", "III")
     draft = actions.submit_dispatch_draft(org["agent"], ticket, expected_version=ticket.version)
     with pytest.raises(ValidationError):
-        actions.send_back_draft(org["senior"], draft, "  ", expected_version=refreshed(ticket).version)
-    actions.send_back_draft(org["senior"], draft, "地址不全，请补充", expected_version=refreshed(ticket).version)
+        actions.send_back_draft(
+            org["senior"], draft, "  ", expected_version=refreshed(ticket).version
+        )
+    actions.send_back_draft(
+        org["senior"], draft, "地址不全，请补充", expected_version=refreshed(ticket).version
+    )
     ticket = refreshed(ticket)
     assert ticket.status == Status.REGISTERED
     assert DispatchDraft.objects.get(pk=draft.pk).status == DraftStatus.SENT_BACK
@@ -113,7 +122,10 @@ def test_senior_amends_a_draft_to_another_department(org, register):
     draft = actions.submit_dispatch_draft(org["agent"], ticket, expected_version=ticket.version)
     market = org["market_handler"].department
     actions.approve_draft(
-        org["senior"], draft, department=market, handler=org["market_handler"],
+        org["senior"],
+        draft,
+        department=market,
+        handler=org["market_handler"],
         expected_version=refreshed(ticket).version,
     )
     ticket = refreshed(ticket)
@@ -124,18 +136,24 @@ def test_senior_amends_a_draft_to_another_department(org, register):
 def test_level_i_and_ii_complaints_are_resolved_by_the_center(org, register):
     """R-CLS-4 / R-WO-2: A1 I–II resolved by the center, III–IV must be dispatched."""
     calm = register("A1", "I")
-    actions.resolve_first_contact(org["agent"], calm, "已解释资费构成", expected_version=calm.version)
+    actions.resolve_first_contact(
+        org["agent"], calm, "已解释资费构成", expected_version=calm.version
+    )
     assert refreshed(calm).status == Status.PENDING_CALLBACK
 
     on_site = register("A1", "IV")
     with pytest.raises(IllegalTransition):
-        actions.resolve_first_contact(org["agent"], on_site, "已解释", expected_version=on_site.version)
+        actions.resolve_first_contact(
+            org["agent"], on_site, "已解释", expected_version=on_site.version
+        )
 
 
 def test_harassment_is_closed_politely_with_a_record(org, register):
     """R-WO-2 F."""
     call = register("F", "", contact_phone="", title="来电辱骂后挂断")
-    actions.close_harassment(org["agent"], call, "两次提醒后礼貌结束通话", expected_version=call.version)
+    actions.close_harassment(
+        org["agent"], call, "两次提醒后礼貌结束通话", expected_version=call.version
+    )
     call = refreshed(call)
     assert call.status == Status.CLOSED
     assert call.close_reason == "harassment"
@@ -194,12 +212,15 @@ def test_handler_asks_superior_and_center_sends_feedback_back(org, register):
     event = ticket.events.get(kind=EventKind.HELP_REQUESTED)
     assert event.data["superior"] == org["handler_head"].name
     actions.feed_back(
-        org["handler"], ticket,
+        org["handler"],
+        ticket,
         actions.Feedback(timezone.now(), "已派工程队", "部分恢复", "仍有丢包"),
         expected_version=ticket.version,
     )
     ticket = refreshed(ticket)
-    actions.send_back_feedback(org["agent"], ticket, "客户反映仍有丢包", expected_version=ticket.version)
+    actions.send_back_feedback(
+        org["agent"], ticket, "客户反映仍有丢包", expected_version=ticket.version
+    )
     assert refreshed(ticket).status == Status.IN_PROGRESS
 
 
@@ -207,16 +228,22 @@ def test_follow_up_and_withdrawal_reference_the_original_dispatch(org, register)
     """R-WO-5."""
     ticket = _dispatched(org, register)
     original = Dispatch.objects.get(ticket=ticket)
-    follow = actions.submit_follow_up(org["agent"], ticket, "客户要求今天17点前上门", expected_version=ticket.version)
+    follow = actions.submit_follow_up(
+        org["agent"], ticket, "客户要求今天17点前上门", expected_version=ticket.version
+    )
     assert follow.original_dispatch == original
     with pytest.raises(IllegalTransition):  # one pending draft at a time
-        actions.submit_withdrawal(org["agent"], ticket, "x", expected_version=refreshed(ticket).version)
+        actions.submit_withdrawal(
+            org["agent"], ticket, "x", expected_version=refreshed(ticket).version
+        )
     actions.approve_draft(org["senior"], follow, expected_version=refreshed(ticket).version)
     ticket = refreshed(ticket)
     assert ticket.status == Status.DISPATCHED
     assert ticket.events.filter(kind=EventKind.FOLLOW_UP).exists()
 
-    withdrawal = actions.submit_withdrawal(org["agent"], ticket, "客户已自行解决，要求撤单", expected_version=ticket.version)
+    withdrawal = actions.submit_withdrawal(
+        org["agent"], ticket, "客户已自行解决，要求撤单", expected_version=ticket.version
+    )
     assert withdrawal.original_dispatch == original
     actions.approve_draft(org["senior"], withdrawal, expected_version=refreshed(ticket).version)
     ticket = refreshed(ticket)
@@ -229,9 +256,13 @@ def test_second_person_editing_gets_a_conflict_naming_who_changed_it(org, regist
     """Concurrency: the second writer is told who changed the order, never silently overwrites."""
     ticket = register("A1", "III")
     seen_version = ticket.version
-    actions.update_details(org["agent"], ticket, {"title": "宽带断网"}, expected_version=seen_version)
+    actions.update_details(
+        org["agent"], ticket, {"title": "宽带断网"}, expected_version=seen_version
+    )
     with pytest.raises(StaleObject) as error:
-        actions.update_details(org["senior"], ticket, {"title": "别的"}, expected_version=seen_version)
+        actions.update_details(
+            org["senior"], ticket, {"title": "别的"}, expected_version=seen_version
+        )
     assert org["agent"].name in str(error.value)
     assert refreshed(ticket).title == "宽带断网"
 
@@ -242,7 +273,8 @@ def test_vip_customer_orders_are_for_senior_agents_and_complaints_urgent(org, re
 
     vip = Customer.objects.create(name="某银行", tier="major")
     ticket = register("A1", "I", customer=vip, contact_phone="")
-    assert ticket.senior_only and ticket.urgent
+    assert ticket.senior_only
+    assert ticket.urgent
     with pytest.raises(PermissionDenied):
         actions.resolve_first_contact(org["agent"], ticket, "答复", expected_version=ticket.version)
     actions.resolve_first_contact(org["senior"], ticket, "答复", expected_version=ticket.version)
@@ -253,7 +285,9 @@ def test_repeat_contact_is_added_to_the_open_order(org, register):
     ticket = register("A1", "III")
     open_orders = actions.open_orders_for(ticket.customer, ticket.contact_phone)
     assert list(open_orders) == [ticket]
-    actions.add_repeat_contact(org["agent2"], ticket, "phone", "客户再次来电催促", expected_version=ticket.version)
+    actions.add_repeat_contact(
+        org["agent2"], ticket, "phone", "客户再次来电催促", expected_version=ticket.version
+    )
     assert refreshed(ticket).events.filter(kind=EventKind.REPEAT_CONTACT).count() == 1
 
 

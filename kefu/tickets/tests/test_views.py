@@ -77,13 +77,17 @@ def test_recording_clerk_attaches_the_recording(org, as_user):
     client = as_user(org["agent"])
     audio = SimpleUploadedFile("voicemail.wav", b"RIFF....WAVE", content_type="audio/wav")
     url = reverse("tickets:new", kwargs={"kind": "recording"})
-    response = client.post(url, {**phone_form(), "received_at": "2026-11-20T09:30", "recording": audio})
+    response = client.post(
+        url, {**phone_form(), "received_at": "2026-11-20T09:30", "recording": audio}
+    )
     assert response.status_code == 302
     ticket = Ticket.objects.get()
     assert ticket.channel == "recording"
     assert Attachment.objects.get(ticket=ticket).name == "voicemail.wav"
     text = SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain")
-    response = client.post(url, {**phone_form(), "received_at": "2026-11-20T09:30", "recording": text})
+    response = client.post(
+        url, {**phone_form(), "received_at": "2026-11-20T09:30", "recording": text}
+    )
     assert response.status_code == 200
     assert Ticket.objects.count() == 1
 
@@ -112,17 +116,29 @@ def test_handler_of_another_department_gets_404_on_the_order(org, register, as_u
     """R-ORG-3."""
     ticket = register("A1", "III")
     actions.dispatch_now(org["senior"], ticket, expected_version=ticket.version)
-    assert as_user(org["market_handler"]).get(reverse("tickets:detail", args=[ticket.number])).status_code == 404
-    assert as_user(org["handler"]).get(reverse("tickets:detail", args=[ticket.number])).status_code == 200
+    assert (
+        as_user(org["market_handler"])
+        .get(reverse("tickets:detail", args=[ticket.number]))
+        .status_code
+        == 404
+    )
+    assert (
+        as_user(org["handler"]).get(reverse("tickets:detail", args=[ticket.number])).status_code
+        == 200
+    )
 
 
 def test_order_page_offers_only_the_moves_the_user_may_make(org, register, as_user):
     ticket = register("A1", "III")
-    html = as_user(org["agent"]).get(reverse("tickets:detail", args=[ticket.number])).content.decode()
+    html = (
+        as_user(org["agent"]).get(reverse("tickets:detail", args=[ticket.number])).content.decode()
+    )
     assert 'data-testid="move-submit_draft"' in html
     assert 'data-testid="move-dispatch"' not in html  # R-WO-3: agents do not dispatch
     assert 'data-testid="move-resolve_first_contact"' not in html  # III must be dispatched
-    html = as_user(org["senior"]).get(reverse("tickets:detail", args=[ticket.number])).content.decode()
+    html = (
+        as_user(org["senior"]).get(reverse("tickets:detail", args=[ticket.number])).content.decode()
+    )
     assert 'data-testid="move-dispatch"' in html
 
 
@@ -160,10 +176,14 @@ def test_queues_show_each_persona_their_work(org, register, as_user):
     html = as_user(org["agent"]).get(reverse("tickets:list")).content.decode()
     assert mine.number in html
     assert other.number not in html
-    review = as_user(org["senior"]).get(reverse("tickets:list"), {"queue": "review"}).content.decode()
+    review = (
+        as_user(org["senior"]).get(reverse("tickets:list"), {"queue": "review"}).content.decode()
+    )
     assert mine.number in review
     assert other.number not in review
-    assert as_user(org["agent"]).get(reverse("tickets:list"), {"queue": "review"}).status_code == 403
+    assert (
+        as_user(org["agent"]).get(reverse("tickets:list"), {"queue": "review"}).status_code == 403
+    )
 
 
 def test_search_finds_by_number_phone_and_chinese_words(org, register, as_user):
@@ -181,7 +201,9 @@ def test_search_finds_by_number_phone_and_chinese_words(org, register, as_user):
         assert absent.number not in html, query
 
 
-def test_list_query_count_does_not_grow_with_rows(org, register, as_user, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_rows(
+    org, register, as_user, django_assert_max_num_queries
+):
     for _ in range(3):
         register("A1", "III")
     client = as_user(org["manager"])
@@ -210,3 +232,41 @@ def test_pages_of_older_orders_do_not_overlap(org, register, as_user, monkeypatc
             break
         params = {"queue": "all", "cursor": cursor}
     assert sorted(seen) == sorted(numbers)
+
+
+def test_editing_details_records_what_changed_and_refuses_a_stale_form(org, register, as_user):
+    """Two people editing one order: the second gets "changed by X, reload"."""
+    ticket = register("A1", "III")
+    url = reverse("tickets:move", args=[ticket.number, "edit"])
+    form = {
+        "version": ticket.version,
+        "title": "宽带断网四天",
+        "description": ticket.description,
+        "level": "IV",
+        "priority": "high",
+        "contact_name": ticket.contact_name,
+    }
+    as_user(org["agent"]).post(url, form)
+    ticket.refresh_from_db()
+    assert (ticket.title, ticket.level, ticket.priority) == ("宽带断网四天", "IV", "high")
+    event = ticket.events.get(kind=EventKind.EDITED)
+    assert event.data["changed"]["level"] == ["III", "IV"]
+
+    page = as_user(org["senior"]).post(url, {**form, "title": "别的标题"}, follow=True)
+    assert org["agent"].name in page.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.title == "宽带断网四天"
+
+
+def test_a_file_attached_on_the_order_page_appears_on_the_timeline(org, register, as_user):
+    ticket = register("A1", "III")
+    upload = SimpleUploadedFile("现场照片.jpg", b"\xff\xd8\xff", content_type="image/jpeg")
+    client = as_user(org["agent"])
+    client.post(
+        reverse("tickets:move", args=[ticket.number, "attach"]),
+        {"version": ticket.version, "file": upload, "text": "客户提供"},
+    )
+    attachment = Attachment.objects.get(ticket=ticket)
+    assert attachment.event.kind == EventKind.ATTACHMENT
+    html = client.get(reverse("tickets:detail", args=[ticket.number])).content.decode()
+    assert "现场照片.jpg" in html

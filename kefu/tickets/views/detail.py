@@ -8,12 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import IllegalTransition, StaleObject
+from kefu.core.types import AuthedRequest
 from kefu.lib.phones import mask, national
 from kefu.org.choices import DepartmentKind
 from kefu.org.models import Department, User
@@ -21,7 +22,9 @@ from kefu.tickets import actions
 from kefu.tickets.access import access_ticket
 from kefu.tickets.choices import DraftStatus, Status
 from kefu.tickets.forms import (
+    AttachForm,
     DispatchForm,
+    EditForm,
     FeedbackForm,
     NoteForm,
     OptionalTextForm,
@@ -47,7 +50,9 @@ def side_moves(user: Any, ticket: Ticket, draft: DispatchDraft | None) -> set[st
     """Moves that do not change the state, offered where the actions would accept them."""
     found: set[str] = set()
     if ticket.is_open and user.has_perm("tickets.add_note", ticket):
-        found |= {"note", "contact"}
+        found |= {"note", "contact", "attach"}
+    if ticket.is_open and user.has_perm("tickets.edit", ticket):
+        found.add("edit")
     in_dispatch = ticket.status in {Status.DISPATCHED, Status.IN_PROGRESS}
     if in_dispatch and draft is None and user.has_perm("tickets.draft_dispatch", ticket):
         found |= {"follow_up", "withdrawal"}
@@ -80,7 +85,7 @@ def _shown_phone(user: Any, e164: str) -> str:
 
 
 @login_required
-def detail(request: HttpRequest, number: str) -> HttpResponse:
+def detail(request: AuthedRequest, number: str) -> HttpResponse:
     ticket = access_ticket(request.user, number)
     draft = _pending_draft(ticket)
     events = ticket.events.select_related("actor").prefetch_related("attachment")
@@ -93,6 +98,12 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "moves": set(allowed_moves(request.user, ticket)),
             "side_moves": side_moves(request.user, ticket, draft),
             "events": events,
+            "edit_form": EditForm(
+                initial={"version": ticket.version, **_initial(ticket, EditForm)},
+                auto_id="edit_%s",
+            )
+            if request.user.has_perm("tickets.edit", ticket)
+            else None,
             "dispatches": ticket.dispatches.select_related("department", "handler"),
             "attachments": ticket.attachments.all(),
             "contact_phone": _shown_phone(request.user, ticket.contact_phone),
@@ -208,6 +219,16 @@ MOVES: dict[str, tuple[type[VersionedForm], Handler]] = {
             u, t, d["text"], visibility=d["visibility"], expected_version=v
         ),
     ),
+    "edit": (
+        EditForm,
+        lambda u, t, d, v: actions.update_details(u, t, d["_form"].changes(), expected_version=v),
+    ),
+    "attach": (
+        AttachForm,
+        lambda u, t, d, v: actions.attach_file(
+            u, t, d["file"], note=d.get("text", ""), expected_version=v
+        ),
+    ),
     "contact": (
         TextForm,
         lambda u, t, d, v: actions.log_customer_contact(u, t, d["text"], expected_version=v),
@@ -215,18 +236,26 @@ MOVES: dict[str, tuple[type[VersionedForm], Handler]] = {
 }
 
 
+def _initial(ticket: Ticket, form_class: type[VersionedForm]) -> dict[str, Any]:
+    """The order's current values, so the edit form can tell which fields the user changed."""
+    if form_class is not EditForm:
+        return {}
+    return {name: getattr(ticket, name) for name in EditForm.base_fields if name != "version"}
+
+
 @login_required
 @require_POST
-def do_move(request: HttpRequest, number: str, move: str) -> HttpResponse:
+def do_move(request: AuthedRequest, number: str, move: str) -> HttpResponse:
     if move not in MOVES:
         raise Http404
     ticket = access_ticket(request.user, number)
     form_class, handler = MOVES[move]
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES, initial=_initial(ticket, form_class))
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            text = " ".join(str(e) for e in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
         return redirect("tickets:detail", number=number)
     data = {**form.cleaned_data, "_form": form}
     try:

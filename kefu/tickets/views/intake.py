@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.core.forms import apply_validation_error
+from kefu.core.types import AuthedRequest
 from kefu.customers.services import customers_with_phone
 from kefu.lib.phones import try_normalize
 from kefu.tickets import actions
@@ -36,7 +37,7 @@ INTAKES: dict[str, tuple[type[IntakeForm], Any]] = {
 
 @login_required
 @permission_required("tickets.register", raise_exception=True)
-def new(request: HttpRequest, kind: str = "phone") -> HttpResponse:
+def new(request: AuthedRequest, kind: str = "phone") -> HttpResponse:
     form_class, heading = INTAKES.get(kind, INTAKES["phone"])
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
@@ -66,7 +67,7 @@ def new(request: HttpRequest, kind: str = "phone") -> HttpResponse:
     )
 
 
-def _register(request: HttpRequest, form: IntakeForm) -> Ticket:
+def _register(request: AuthedRequest, form: IntakeForm) -> Ticket:
     with transaction.atomic():
         ticket = actions.register(request.user, form.registration())
         recording = form.cleaned_data.get("recording")
@@ -75,7 +76,7 @@ def _register(request: HttpRequest, form: IntakeForm) -> Ticket:
     return ticket
 
 
-def _add_to_open_order(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+def _add_to_open_order(request: AuthedRequest, number: str, kind: str) -> HttpResponse:
     """R-IN-4: the caller is asking about an order that is still open: log it there."""
     ticket = Ticket.objects.open().filter(number=number).first()
     summary = request.POST.get("title", "") or request.POST.get("description", "")
@@ -97,7 +98,7 @@ def _add_to_open_order(request: HttpRequest, number: str, kind: str) -> HttpResp
 
 @login_required
 @permission_required("tickets.register", raise_exception=True)
-def screen_pop(request: HttpRequest) -> HttpResponse:
+def screen_pop(request: AuthedRequest) -> HttpResponse:
     """The side panel: who is calling, their open orders and last contacts (R-IN-4)."""
     phone = try_normalize(request.GET.get("contact_phone", "") or request.GET.get("phone", ""))
     customer = customers_with_phone(phone).order_by("pk").first() if phone else None

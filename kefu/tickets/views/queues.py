@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from kefu.core.types import AuthedRequest
 from kefu.tickets.forms import FilterForm
 from kefu.tickets.queries import Filters, apply_filters, page, queue, queues_for
 
@@ -14,7 +15,7 @@ PAGE_SIZE = 50
 
 
 @login_required
-def ticket_list(request: HttpRequest) -> HttpResponse:
+def ticket_list(request: AuthedRequest) -> HttpResponse:
     available = queues_for(request.user)
     if not available:
         raise PermissionDenied
@@ -49,7 +50,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _query_without(request: HttpRequest, name: str) -> str:
+def _query_without(request: AuthedRequest, name: str) -> str:
     params = request.GET.copy()
     params.pop(name, None)
     return params.urlencode()

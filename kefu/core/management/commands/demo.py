@@ -2,19 +2,27 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from kefu.customers.demo import load_customers
 from kefu.org.demo import DEMO_PASSWORD, load_org
 from kefu.org.roles import ROLES_BY_CODE
+from kefu.tickets.demo import load_orders, summary_line
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the demo center and print its logins. Safe to run again."
+    help = (
+        "Load (or refresh) the demo center — staff, customers and a few hundred work orders — "
+        "and print its logins. Safe to run again: the orders are added only once."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         staff = load_org()
+        customers = load_customers()
+        load_orders(customers)
         self.stdout.write(self.style.SUCCESS("Demo center loaded. Demo logins (工号 / password):"))
         for person in staff:
             role = ROLES_BY_CODE[person.role]
-            self.stdout.write(
-                f"  {person.employee_no:<6} {DEMO_PASSWORD}   {person.name}  {role.chinese} ({role.code})"
-            )
+            login = f"  {person.employee_no:<6} {DEMO_PASSWORD}   {person.name}"
+            self.stdout.write(f"{login}  {role.chinese} ({role.code})")
         self.stdout.write("  A password changed after the first load is kept.")
+        self.stdout.write(f"Demo customers: {len(customers)}")
+        self.stdout.write(summary_line())

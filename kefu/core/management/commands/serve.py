@@ -49,7 +49,7 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             children.append(subprocess.Popen([sys.executable, "-m", "kefu", "worker"]))
         bind = f"{options['host']}:{options['port']}"
-        web = subprocess.Popen(
+        web = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
             [
                 sys.executable,
                 "-m",

@@ -1,0 +1,77 @@
+"""Which moves of R-WO-1 a user may make on an order now: what the UI offers and the API lists.
+
+Reads only. For each move that ``choices.TRANSITIONS`` allows from the order's state, the user
+needs the move's permission on the order (the same check the action makes, through
+``actions.permitted``) and the few conditions the action checks before it changes anything
+(the route of R-WO-2, the author of a draft not reviewing it, one draft at a time). The action
+remains the authority: a move listed here can still fail on a stale version or bad input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kefu.tickets import actions
+from kefu.tickets.choices import TRANSITIONS, DraftStatus, Move, RouteAction, Status
+from kefu.tickets.models import Ticket
+
+# The permission the action checks for each move.
+MOVE_PERMISSIONS: dict[str, str] = {
+    Move.RESOLVE_FIRST_CONTACT: "tickets.resolve_first_contact",
+    Move.CLOSE_HARASSMENT: "tickets.resolve_first_contact",
+    Move.SUBMIT_DRAFT: "tickets.draft_dispatch",
+    Move.DISPATCH: "tickets.dispatch",
+    Move.APPROVE_DRAFT: "tickets.review",
+    Move.SEND_BACK_DRAFT: "tickets.review",
+    Move.ACCEPT: "tickets.accept",
+    Move.FEEDBACK: "tickets.feedback",
+    Move.CONFIRM: "tickets.confirm",
+    Move.SEND_BACK_FEEDBACK: "tickets.confirm",
+    Move.REDISPATCH: "tickets.draft_dispatch",  # a second dispatch is drafted and reviewed
+    Move.WITHDRAW: "tickets.draft_dispatch",  # R-WO-5: a withdrawal is drafted and reviewed
+    Move.CLOSE: "callbacks.make",
+    Move.REOPEN: "tickets.reopen",
+}
+
+
+def allowed_moves(user: Any, ticket: Ticket) -> list[str]:
+    """The moves (``Move`` values) this user may make on the order in its current state."""
+    candidates = TRANSITIONS.get(ticket.status, {})
+    permitted: dict[str, bool] = {}
+    found: list[str] = []
+    route_action: str | None = None
+    for move in candidates:
+        perm = MOVE_PERMISSIONS[move]
+        if perm not in permitted:
+            permitted[perm] = actions.permitted(user, perm, ticket)
+        if not permitted[perm]:
+            continue
+        if move in {Move.RESOLVE_FIRST_CONTACT, Move.CLOSE_HARASSMENT}:
+            # R-WO-2: the center resolves what its route keeps; harassment is closed politely.
+            if route_action is None:
+                route_action = actions.route_for(ticket.call_type, ticket.level).action
+            needed = (
+                RouteAction.CENTER
+                if move == Move.RESOLVE_FIRST_CONTACT
+                else RouteAction.CLOSE_POLITELY
+            )
+            if route_action != needed:
+                continue
+        if move in {Move.APPROVE_DRAFT, Move.SEND_BACK_DRAFT} and not _may_review(user, ticket):
+            continue
+        if move == Move.WITHDRAW and ticket.has_pending_draft:
+            continue
+        found.append(str(move))
+    return found
+
+
+def _may_review(user: Any, ticket: Ticket) -> bool:
+    """R-WO-3: a draft is reviewed by someone other than its author."""
+    if ticket.status != Status.AWAITING_REVIEW:
+        return False
+    author = (
+        ticket.drafts.filter(status=DraftStatus.PENDING)
+        .values_list("drafted_by_id", flat=True)
+        .first()
+    )
+    return author is not None and author != user.pk
