@@ -84,6 +84,12 @@ def visible_q(user: Any) -> Q | None:
     return combined
 
 
+def visible_or_nothing(user: Any) -> Q:
+    # Not ``visible_q(user) or NOTHING``: the empty Q() that means "everything" is falsy.
+    condition = visible_q(user)
+    return NOTHING if condition is None else condition
+
+
 def visible_tickets(user: Any) -> TicketQuerySet:
     condition = visible_q(user)
     return Ticket.objects.none() if condition is None else Ticket.objects.filter(condition)
@@ -116,7 +122,7 @@ def access_ticket(user: Any, number: str) -> Ticket:
 
 object_rule("tickets.view_own", Ticket)(own_q)
 object_rule("tickets.view_department", Ticket)(department_q)
-object_rule("tickets.add_note", Ticket)(lambda user: visible_q(user) or NOTHING)
+object_rule("tickets.add_note", Ticket)(visible_or_nothing)
 for _perm in CENTER_SIDE_PERMS:
     object_rule(_perm, Ticket)(center_q)
 for _perm in HANDLER_PERMS:

@@ -879,6 +879,7 @@ class _Loader:
         self.users = {u.employee_no: u for u in User.objects.filter(is_active=True)}
         self.by_id = {u.pk: u for u in self.users.values()}
         self.departments = {d.code: d for d in Department.objects.all()}
+        self.department_by_id = {d.pk: d for d in self.departments.values()}
         self.types = {t.code: t for t in CallType.objects.all()}
         self.natures = {n.code: n for n in Nature.objects.all()}
         self.lines = {b.code: b for b in BusinessLine.objects.all()}
@@ -1245,13 +1246,12 @@ class _Loader:
             if target == "awaiting_review":
                 return
             # Named again so that the action need not load them; changing them amends the draft.
-            amend: dict[str, Any] = {
-                "department": draft.department,
-                "handler": self.by_id[draft.handler_id],
-            }
+            drafted_to = self.department_by_id[draft.department_id]
+            drafted_for = self.by_id[draft.handler_id]
+            amend: dict[str, Any] = {"department": drafted_to, "handler": drafted_for}
             if rng.random() < 0.1:
-                if draft.department.code == "city-service" and draft.handler.employee_no == "2001":
-                    amend = {"handler": self.user("2002"), "note": AMEND_NOTES[0]}
+                if drafted_to.code == "city-service" and drafted_for.employee_no == "2001":
+                    amend.update(handler=self.user("2002"), note=AMEND_NOTES[0])
                 else:
                     amend["instructions"] = f"{instructions}{AMEND_NOTES[1]}"
             ticket = actions.approve_draft(
@@ -1285,7 +1285,8 @@ class _Loader:
             )
         author = self.note_author(ticket) if rng.random() < 0.3 else None
         if author is not None:
-            text = rng.choice(PROGRESS_LOGS).format(department=ticket.department.name)
+            department_name = self.department_by_id[ticket.department_id].name
+            text = rng.choice(PROGRESS_LOGS).format(department=department_name)
             event = actions.log_customer_contact(
                 author,
                 ticket,
