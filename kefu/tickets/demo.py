@@ -1010,6 +1010,12 @@ class _Loader:
     def user(self, employee_no: str) -> User:
         return self.users[employee_no]
 
+    def department(self, pk: int | None) -> Department:
+        """A department the order was sent to, from the loader's own copies (no query)."""
+        if pk is None:
+            raise ValueError("the order has not been dispatched")
+        return self.department_by_id[pk]
+
     def agent(self) -> User:
         return self.user(self.rng.choice(AGENTS))
 
@@ -1246,7 +1252,7 @@ class _Loader:
             if target == "awaiting_review":
                 return
             # Named again so that the action need not load them; changing them amends the draft.
-            drafted_to = self.department_by_id[draft.department_id]
+            drafted_to = self.department(draft.department_id)
             drafted_for = self.by_id[draft.handler_id]
             amend: dict[str, Any] = {"department": drafted_to, "handler": drafted_for}
             if rng.random() < 0.1:
@@ -1285,7 +1291,7 @@ class _Loader:
             )
         author = self.note_author(ticket) if rng.random() < 0.3 else None
         if author is not None:
-            department_name = self.department_by_id[ticket.department_id].name
+            department_name = self.department(ticket.department_id).name
             text = rng.choice(PROGRESS_LOGS).format(department=department_name)
             event = actions.log_customer_contact(
                 author,
