@@ -761,18 +761,18 @@ URGENT_REASONS = [
 ]
 CLOSE_NOTES = ["回访客户，对处理结果满意。", "回访客户，基本满意。", "回访三次未接通，按规定结单。"]
 
-# Reached states by age (days since received): the older an order, the further it has come.
-# "withdrawn" is closed at the customer's request (R-WO-5).
+# Reached states by days since received (0 = today): the older an order, the further it has
+# come. "withdrawn" is closed at the customer's request (R-WO-5).
 DISPATCH_TARGETS = [
-    (0.5, {"registered": 30, "awaiting_review": 35, "dispatched": 25, "in_progress": 10}),
+    (1, {"registered": 25, "awaiting_review": 40, "dispatched": 25, "in_progress": 10}),
     (
         2,
         {
-            "registered": 8,
-            "awaiting_review": 20,
+            "registered": 6,
+            "awaiting_review": 28,
             "dispatched": 25,
-            "in_progress": 35,
-            "fed_back": 12,
+            "in_progress": 30,
+            "fed_back": 11,
         },
     ),
     (
@@ -789,14 +789,14 @@ DISPATCH_TARGETS = [
         },
     ),
     (
-        DAYS + 1,
+        DAYS + 3,
         {"in_progress": 8, "fed_back": 6, "pending_callback": 14, "closed": 67, "withdrawn": 5},
     ),
 ]
 CENTER_TARGETS = [
-    (0.5, {"registered": 50, "pending_callback": 50}),
+    (1, {"registered": 50, "pending_callback": 50}),
     (3, {"registered": 10, "pending_callback": 50, "closed": 40}),
-    (DAYS + 1, {"pending_callback": 15, "closed": 85}),
+    (DAYS + 3, {"pending_callback": 15, "closed": 85}),
 ]
 # Days ago → weight: recent days carry more orders (the open backlog is recent).
 DAY_WEIGHTS = [6, 4, 3, 3, 2, 2, 2, 2] + [1] * (DAYS - 8)
@@ -809,13 +809,20 @@ HOURS = {
 
 @dataclass
 class Plan:
-    """One order to be made: what it is, who calls, and how far it gets."""
+    """One order to be made: what it is, who calls, and how far it gets.
 
+    Each plan draws from its own ``random.Random`` seeded with SEED and its index, so what an
+    order says and how far it gets never depend on the clock or on the orders made before it.
+    """
+
+    index: int
+    rng: random.Random
     scenario: Scenario
-    received_at: datetime
     channel: str
     customer: DemoCustomer | None
     level: str = ""
+    day: int = 0  # days before today (center-local) that it was received
+    received_at: datetime = field(default_factory=timezone.now)
     target: str = "registered"
     values: dict[str, Any] = field(default_factory=dict)
     complaint_of: Plan | None = None  # the earlier order a D complaint is about
@@ -873,7 +880,8 @@ def load_orders(customers: list[DemoCustomer] | None = None) -> int:
 
 class _Loader:
     def __init__(self, customers: list[DemoCustomer]) -> None:
-        self.rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not secrets
+        self.rng = random.Random(SEED)  # noqa: S311 - replaced by each plan's own
+        self.index = 0  # the plan being made
         self.now = timezone.now()
         self.customers = customers
         self.users = {u.employee_no: u for u in User.objects.filter(is_active=True)}
@@ -896,60 +904,62 @@ class _Loader:
 
     def run(self) -> int:
         plans = self.plan()
-        for plan in sorted(plans, key=lambda p: p.received_at):
+        for plan in sorted(plans, key=lambda p: (p.received_at, p.index)):
             self.make(plan)
         return len(plans)
 
     def plan(self) -> list[Plan]:
-        rng = self.rng
         persons = [c for c in self.customers if c.is_person]
         merchants = [c for c in self.customers if c.customer.customer_type == "merchant"]
         media = [c for c in self.customers if c.customer.customer_type == "media"]
         big_orgs = [c for c in self.customers if not c.is_person and c.customer.needs_senior]
         # Some people call far more often than others.
         person_weights = [4 if i % 7 == 0 else 1 for i in range(len(persons))]
+        type_codes = [code for code, count in TYPE_COUNTS.items() for _ in range(count)]
         plans: list[Plan] = []
-        for type_code, count in TYPE_COUNTS.items():
+        for index, type_code in enumerate(type_codes):
+            self.rng = rng = random.Random(f"{SEED}:{index}")  # noqa: S311 - demo data
             scenarios = [s for s in SCENARIOS if s.type == type_code]
-            for _ in range(count):
-                customer: DemoCustomer | None
-                if type_code == "A1" and rng.random() < 0.12:
-                    customer = rng.choice(big_orgs)
-                    scenario = rng.choice([s for s in scenarios if s.for_organisations])
+            customer: DemoCustomer | None
+            if type_code == "A1" and rng.random() < 0.12:
+                customer = rng.choice(big_orgs)
+                scenario = rng.choice([s for s in scenarios if s.for_organisations])
+            else:
+                scenario = rng.choice(scenarios)
+                if type_code in {"A1", "E"} and not (type_code == "E" and rng.random() < 0.1):
+                    customer = rng.choices(persons, person_weights)[0]
+                elif type_code in {"A2", "B", "E"}:
+                    customer = rng.choice(merchants)
+                elif type_code == "C":
+                    customer = rng.choice(media)
                 else:
-                    scenario = rng.choice(scenarios)
-                    if type_code in {"A1", "E"} and not (type_code == "E" and rng.random() < 0.1):
-                        customer = rng.choices(persons, person_weights)[0]
-                    elif type_code in {"A2", "B", "E"}:
-                        customer = rng.choice(merchants)
-                    elif type_code == "C":
-                        customer = rng.choice(media)
-                    else:
-                        customer = None  # D picks its customer below; F callers are unknown
-                plans.append(
-                    Plan(
-                        scenario=scenario,
-                        received_at=self.received_at(),
-                        channel=self.pick(CHANNELS[type_code]),
-                        customer=customer,
-                        level=self.pick(LEVELS[type_code]) if type_code in LEVELS else "",
-                        values=self.values(customer),
-                    )
-                )
+                    customer = None  # D picks its customer below; F callers are unknown
+            plan = Plan(
+                index=index,
+                rng=rng,
+                scenario=scenario,
+                channel=self.pick(CHANNELS[type_code]),
+                customer=customer,
+                level=self.pick(LEVELS[type_code]) if type_code in LEVELS else "",
+                values=self.values(customer),
+            )
+            plan.day, plan.received_at = self.received(rng)
+            plans.append(plan)
         earlier_a1 = [
             p for p in plans if p.scenario.type == "A1" and p.customer and p.customer.is_person
         ]
+        today = timezone.localtime(self.now).date()
         for plan in plans:
+            self.rng = plan.rng
             if plan.scenario.type == "D":
-                first = rng.choice(earlier_a1)
+                first = self.rng.choice(earlier_a1)
                 plan.complaint_of, plan.customer = first, first.customer
                 plan.values = self.values(first.customer)
-                later = first.received_at + timedelta(days=rng.uniform(2, 10))
+                later = first.received_at + timedelta(days=self.rng.uniform(2, 10))
                 if later < self.now - timedelta(minutes=10):
                     plan.received_at = later
-        for plan in plans:
-            age = (self.now - plan.received_at).total_seconds() / 86400
-            plan.target = self.target(plan, age)
+                    plan.day = (today - timezone.localtime(later).date()).days
+            plan.target = self.target(plan)
         return plans
 
     def pick(self, weights: dict[str, int]) -> str:
@@ -969,32 +979,35 @@ class _Loader:
             "customer": customer.customer.name if customer else "",
         }
 
-    def received_at(self) -> datetime:
-        """A moment in the last DAYS days, mostly in working hours, fewer at weekends."""
-        rng = self.rng
-        today = timezone.localtime(self.now).date()
-        days = list(range(DAYS))
-        weights = [
-            weight * (0.6 if (today - timedelta(days=d)).weekday() >= 5 else 1)
-            for d, weight in zip(days, DAY_WEIGHTS, strict=True)
-        ]
-        day = today - timedelta(days=rng.choices(days, weights)[0])
-        for _ in range(20):
-            hour = rng.choices(list(HOURS), list(HOURS.values()))[0]
-            moment = timezone.make_aware(
-                datetime.combine(day, time(hour, rng.randrange(60), rng.randrange(60)))
-            )
-            if moment < self.now - timedelta(minutes=10):
-                return moment
-        return self.now - timedelta(minutes=rng.uniform(10, 180))
+    def received(self, rng: random.Random) -> tuple[int, datetime]:
+        """Days ago and the moment: the last DAYS days, mostly working hours, quieter weekends.
 
-    def target(self, plan: Plan, age: float) -> str:
-        code = plan.scenario.type
-        if code == "F":
+        A fixed number of draws whatever the clock says, so that the rest of the plan does not
+        shift with the time of day the demo is loaded.
+        """
+        today = timezone.localtime(self.now).date()
+        day = rng.choices(range(DAYS), DAY_WEIGHTS)[0]
+        hour = rng.choices(list(HOURS), list(HOURS.values()))[0]
+        minute, second = rng.randrange(60), rng.randrange(60)
+        quiet_weekend, minutes_ago = rng.random() < 0.4, rng.uniform(10, 180)
+        if day >= 7 and quiet_weekend and (today - timedelta(days=day)).weekday() >= 5:
+            day += 2  # fewer contacts at weekends: this one came in on Thursday or Friday
+        moment = timezone.make_aware(
+            datetime.combine(today - timedelta(days=day), time(hour, minute, second))
+        )
+        if moment >= self.now - timedelta(minutes=10):  # later today than it is now
+            moment = max(
+                self.now - timedelta(minutes=minutes_ago),
+                timezone.make_aware(datetime.combine(today, time.min)),
+            )
+        return day, moment
+
+    def target(self, plan: Plan) -> str:
+        if plan.scenario.type == "F":
             return "closed"
         table = CENTER_TARGETS if self.center_resolves(plan) else DISPATCH_TARGETS
         for limit, weights in table:
-            if age < limit:
+            if plan.day < limit:
                 return self.pick(weights)
         return "closed"
 
@@ -1043,7 +1056,7 @@ class _Loader:
             not ticket.senior_only or owner.has_perm("tickets.handle_vip")
         ):
             return owner
-        return self.user(SENIORS[ticket.pk % 2])
+        return self.user(SENIORS[self.index % 2])
 
     def drafts_itself(self, ticket: Ticket) -> bool:
         """Agents draft and a senior reviews (R-WO-3); senior-only orders and orders typed in
@@ -1060,6 +1073,7 @@ class _Loader:
     # -- making one order --
 
     def make(self, plan: Plan) -> None:
+        self.rng, self.index = plan.rng, plan.index
         rng, scenario = self.rng, plan.scenario
         values = dict(plan.values)
         values["month"] = timezone.localtime(plan.received_at).month

@@ -15,6 +15,7 @@ from kefu.tickets.actions import Feedback, Registration
 from kefu.tickets.choices import TEXT_CHANNELS, Channel, Level, Priority, Status, Visibility
 from kefu.tickets.models import BusinessLine, CallType, Nature, RequestKind, SuggestionSubject
 
+MAX_ENTRY_SECONDS = 3 * 3600
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -106,7 +107,22 @@ class IntakeForm(StyledFormMixin, forms.Form):
 
 
 class PhoneIntakeForm(IntakeForm):
-    """R-IN-3: registered during the call or right after it; received now."""
+    """R-IN-3: registered during the call or right after it; received now.
+
+    ``opened_at`` is when the form was shown: the time from there to registration is the
+    agent's entry (after-call work) time, kept on the registration event.
+    """
+
+    opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    def registration(self) -> Registration:
+        reg = super().registration()
+        opened = self.cleaned_data.get("opened_at")
+        if opened is not None:
+            seconds = int((timezone.now() - opened).total_seconds())
+            if 0 <= seconds <= MAX_ENTRY_SECONDS:  # a form left open overnight measures nothing
+                reg.extra["entry_seconds"] = seconds
+        return reg
 
 
 class TextIntakeForm(IntakeForm):

@@ -270,3 +270,15 @@ def test_a_file_attached_on_the_order_page_appears_on_the_timeline(org, register
     assert attachment.event.kind == EventKind.ATTACHMENT
     html = client.get(reverse("tickets:detail", args=[ticket.number])).content.decode()
     assert "现场照片.jpg" in html
+
+
+def test_phone_entry_time_is_measured_from_opening_the_form(org, as_user):
+    """R-IN-3: the agent's entry (after-call work) time is kept with the registration."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    opened = (timezone.now() - timedelta(seconds=95)).isoformat()
+    as_user(org["agent"]).post(reverse("tickets:new_phone"), phone_form(opened_at=opened))
+    event = Ticket.objects.get().events.get(kind=EventKind.REGISTERED)
+    assert 95 <= event.data["entry_seconds"] < 120

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -58,6 +59,7 @@ def new(request: AuthedRequest, kind: str = "phone") -> HttpResponse:
         initial = {
             "contact_phone": request.GET.get("phone", ""),
             "received_at": default_received_at(),
+            "opened_at": timezone.now().isoformat(),
         }
         form = form_class(initial=initial)
     return render(
