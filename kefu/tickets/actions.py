@@ -533,7 +533,7 @@ def _send_dispatch(
     instructions: str,
     reviewed_by: User | None,
 ) -> Dispatch:
-    Dispatch.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=timezone.now())
+    _end_dispatches(ticket)
     return Dispatch.objects.create(
         ticket=ticket,
         department=department,
@@ -606,6 +606,11 @@ def dispatch_now(
     )
     _send_dispatch(actor, locked, department, handler, instructions.strip(), reviewed_by=actor)
     return locked
+
+
+def _end_dispatches(ticket: Ticket) -> None:
+    """The running dispatch ends: re-dispatched, withdrawn (R-WO-5) or confirmed (R-WO-8)."""
+    Dispatch.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=timezone.now())
 
 
 def _current_dispatch(ticket: Ticket) -> Dispatch | None:
@@ -723,9 +728,7 @@ def approve_draft(
             data=data,
             changes={"has_pending_draft": False, "close_reason": CloseReason.WITHDRAWN},
         )
-        Dispatch.objects.filter(ticket=result, ended_at__isnull=True).update(
-            ended_at=timezone.now()
-        )
+        _end_dispatches(result)
     else:  # follow-up: the state stays, the handler is told what changed
         result = _touch(actor, ticket, expected_version, has_pending_draft=False)
         _event(result, actor, EventKind.FOLLOW_UP, body=locked_draft.instructions, data=data)
@@ -867,7 +870,7 @@ def confirm(actor: User, ticket: Ticket, note: str = "", *, expected_version: in
         expected_version=expected_version,
         body=note.strip(),
     )
-    Dispatch.objects.filter(ticket=locked, ended_at__isnull=True).update(ended_at=timezone.now())
+    _end_dispatches(locked)
     return locked
 
 
