@@ -85,3 +85,13 @@ def login(client: Client) -> Callable[[User], Client]:
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_taxonomy_snapshot():
+    """Each test's rolled-back rows must not live on in the in-memory taxonomy snapshot."""
+    from kefu.tickets import taxonomy
+
+    taxonomy.invalidate()
+    yield
+    taxonomy.invalidate()

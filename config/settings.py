@@ -139,7 +139,7 @@ else:
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kefu.core.backends.LoginBackend",
     "kefu.core.backends.RoleBackend",
 ]
 PASSWORD_HASHERS = [

@@ -5,10 +5,11 @@ creates the object and, in the same transaction, stores the response under (user
 request that repeats the key with the same body gets that stored response again, status and
 body, and nothing new is created; one that repeats the key with a different body is refused.
 
-Two requests with the same key at the same time: the record is inserted *before* the object is
-created, so the second request waits on the unique index until the first commits, then fails
-to insert, rolls back whatever it did and replays the first one's response. If the first
-request fails instead, its record is rolled back with it and the key is free again.
+Two requests with the same key at the same time: each creates its object and then inserts the
+record, in one transaction. The second insert waits on the unique index until the first
+commits, then fails; the second transaction rolls back, object and all, and replays the first
+one's response. If the first request fails instead, nothing of it is kept and the key is free
+again. Writing the record once, with its response, keeps a create to one extra query.
 
 Records are kept for ``RETENTION`` and then purged by ``purge_idempotency_records()``.
 """
@@ -76,23 +77,21 @@ def run_once(
             }
         )
     fingerprint = request_hash(endpoint, payload)
+    # Look first, so that a retry runs nothing (not even validation) and answers at once.
     stored = _stored(user, key)
     if stored is not None:
         return _replay(stored, endpoint, fingerprint)
     try:
         with transaction.atomic():
-            record = IdempotencyRecord.objects.create(
+            status, body = create()
+            IdempotencyRecord.objects.create(
                 user=user,
                 key=key,
                 endpoint=endpoint,
                 request_hash=fingerprint,
-                response_status=0,
-                response_body={},
+                response_status=status,
+                response_body=body,
             )
-            status, body = create()
-            record.response_status = status
-            record.response_body = body
-            record.save(update_fields=["response_status", "response_body"])
     except IntegrityError:
         # Another request with this key committed first (or create() broke a constraint).
         stored = _stored(user, key)

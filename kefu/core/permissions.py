@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -24,20 +25,36 @@ from django.http import Http404
 if TYPE_CHECKING:
     from kefu.org.models import User
 
-ObjectRule = Callable[[Any], Q]
+RuleQuery = Callable[[Any], Q]
+RuleCheck = Callable[[Any, Any], bool]
 M = TypeVar("M", bound=models.Model)
 
-_object_rules: dict[str, tuple[type[models.Model], ObjectRule]] = {}
+
+@dataclass(frozen=True)
+class ObjectRule:
+    """The objects of ``model`` a permission reaches: ``query(user)`` as a Q for lists and
+    look-ups, and optionally ``check(user, obj)``, the same rule over an object in memory so
+    that a permission check on a loaded object costs no query. Both must agree; each rule's
+    tests compare them."""
+
+    model: type[models.Model]
+    query: RuleQuery
+    check: RuleCheck | None = None
 
 
-def object_rule(perm: str, model: type[models.Model]) -> Callable[[ObjectRule], ObjectRule]:
+_object_rules: dict[str, ObjectRule] = {}
+
+
+def object_rule(
+    perm: str, model: type[models.Model], check: RuleCheck | None = None
+) -> Callable[[RuleQuery], RuleQuery]:
     """Register ``func(user) -> Q`` as the objects of ``model`` that ``perm`` reaches."""
 
-    def register(func: ObjectRule) -> ObjectRule:
+    def register(func: RuleQuery) -> RuleQuery:
         existing = _object_rules.get(perm)
-        if existing and existing[1] is not func:
+        if existing and (existing.query is not func or existing.check is not check):
             raise ValueError(f"An object rule for {perm!r} is already registered.")
-        _object_rules[perm] = (model, func)
+        _object_rules[perm] = ObjectRule(model, func, check)
         return func
 
     return register
@@ -61,7 +78,19 @@ def object_filter(user: Any, perm: str) -> Q | None:
     if getattr(user, "is_superuser", False):
         return None
     rule = _object_rules.get(perm)
-    return rule[1](user) if rule else None
+    return rule.query(user) if rule else None
+
+
+def object_allows(user: Any, perm: str, obj: Any) -> bool:
+    """Whether ``obj`` lies within the reach of ``perm`` for ``user`` (the role is checked apart)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    rule = _object_rules.get(perm)
+    if rule is None:
+        return True
+    if rule.check is not None and isinstance(obj, rule.model):
+        return rule.check(user, obj)
+    return type(obj)._default_manager.filter(rule.query(user), pk=obj.pk).exists()
 
 
 class RestrictedQuerySet(models.QuerySet[M]):

@@ -50,7 +50,8 @@ from kefu.tickets.models import (
     TimelineEvent,
 )
 from kefu.tickets.numbering import next_number
-from kefu.tickets.routing import Route, Rule, decide
+from kefu.tickets import taxonomy
+from kefu.tickets.routing import Route, decide
 
 # A clock a few minutes fast on the agent's PC must not make a contact "received in the future".
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -189,17 +190,7 @@ def _required_text(value: str, field_name: str, message: str) -> str:
 
 
 def route_for(call_type: CallType, level: str) -> Route:
-    rules = [
-        Rule(r.level, r.action, r.department_id or _department_by_code(r.department_code))
-        for r in call_type.routing_rules.all()
-    ]
-    return decide(rules, level)
-
-
-def _department_by_code(code: str) -> int | None:
-    if not code:
-        return None
-    return Department.objects.filter(code=code, is_active=True).values_list("pk", flat=True).first()
+    return decide(taxonomy.routing_rules(call_type), level)
 
 
 # --- Registration (R-IN-1..4, R-CLS-1..6) -----------------------------------------------------

@@ -26,6 +26,7 @@ from kefu.customers.services import customers_with_phone
 from kefu.lib.phones import InvalidPhone, normalize_phone
 from kefu.org.models import Department, User
 from kefu.tickets import actions, queries
+from kefu.tickets.taxonomy import active_by_code
 from kefu.tickets.access import access_ticket, visible_tickets
 from kefu.tickets.choices import Channel, DraftStatus, Level, Priority
 from kefu.tickets.choices import Status as TicketStatus
@@ -95,7 +96,7 @@ def _invalid(value: Any) -> str:
 def _by_code(model: Any, code: str | None, field: str, errors: dict[str, str]) -> Any:
     if not code:
         return None
-    found = model.objects.filter(code=code, is_active=True).first()
+    found = active_by_code(model, code)
     if found is None:
         errors[field] = _invalid(code)
     return found
@@ -305,7 +306,9 @@ def register(
 
     def create() -> tuple[int, Any]:
         ticket = actions.register(user, _registration(payload))
-        return 201, _detail(user, ticket.number).model_dump(mode="json")
+        # The new order is complete in memory (its relations were just assigned): answer from
+        # it rather than reading it back, which would cost a twelve-table join per create.
+        return 201, ticket_out(user, ticket, allowed_moves(user, ticket)).model_dump(mode="json")
 
     outcome = idempotency.run_once(
         user, idempotency_key, f"POST {request.path}", payload.model_dump(mode="json"), create

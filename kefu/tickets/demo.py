@@ -7,14 +7,21 @@ handlers accept, ask for help and feed back, agents confirm, the callback survey
 timelines, drafts and dispatches are exactly what real use produces.
 
 Times: the actions stamp registration and every timeline event with the present moment, so all
-orders carry today's number and today's events; only *received at* is spread over the last
-30 days (mostly working hours), and how far an order has travelled depends on how long ago it
-came in (old ones closed, today's still registered or awaiting review).
+orders carry today's number and today's events; only *received at* (and the contact times in
+feedback and customer-contact entries) is spread over the last 30 days, mostly in working
+hours, and how far an order has travelled depends on how many days ago it came in (old ones
+closed, today's still registered or awaiting review).
+
+Deterministic: each order draws from its own ``random.Random`` seeded with ``SEED`` and its
+index, so what the orders say, who handles them and which state each reaches are the same on
+every installation and at any time of day (the weekday matters only a little: weekends are
+quieter, which moves a few orders two days back).
 
 Idempotent: each demo order carries ``"demo": true`` in the data of its "registered" timeline
-event. ``load_orders`` does nothing when such an event exists, and the whole load is one
-transaction, so the demo orders are either all there or not there at all; running the demo
-again adds nothing. A seeded ``random.Random`` makes the content the same on every installation.
+event (the marker). ``load_orders`` does nothing when such an event exists, and the whole load
+is one transaction, so the demo orders are either all there or not there at all; running the
+demo again adds nothing. The demo customers are recognised by their phone numbers
+(``kefu.customers.demo``).
 """
 
 from __future__ import annotations
@@ -117,7 +124,6 @@ SCENARIOS: list[Scenario] = [
         answer="指导客户重启光猫、重新插拔网线后恢复上网，告知如再次断网可直接报修。",
         solution="已上门更换光猫并重新熔接入户光纤。",
         effect="现场测速正常，客户确认恢复上网。",
-        for_organisations=True,
     ),
     Scenario(
         "A1",
@@ -253,7 +259,7 @@ SCENARIOS: list[Scenario] = [
     Scenario(
         "A1",
         "退订视频会员后仍每月扣费",
-        "客户三个月前已退订视频会员，但每月仍被扣费15元，累计{amount}元，要求退还。",
+        "客户三个月前已退订视频会员，但之后每月仍被扣费，累计{amount}元，要求退还。",
         nature="tariff",
         line="info",
         kind="business",
@@ -272,6 +278,19 @@ SCENARIOS: list[Scenario] = [
         answer="远程复位专线终端后恢复，已提醒客户关注。",
         solution="抢修人员到场发现光缆被施工挖断，已熔接抢通。",
         effect="专线恢复，客户确认业务正常。",
+        department="tech",
+        for_organisations=True,
+    ),
+    Scenario(
+        "A1",
+        "单位总机中继线故障，外线打不进来",
+        "客户单位总机自今天上午起外线无法呼入，只能呼出，影响对外业务联系，要求尽快修复。",
+        nature="repair",
+        line="fixed",
+        kind="incident",
+        answer="远程重置中继线路后恢复呼入，已提醒客户关注。",
+        solution="技术人员到场检查，更换故障中继板，呼入恢复正常。",
+        effect="客户试呼确认正常。",
         department="tech",
         for_organisations=True,
     ),
@@ -341,8 +360,8 @@ SCENARIOS: list[Scenario] = [
     # B prospective merchants
     Scenario(
         "B",
-        "咨询商户入驻及扫码收款合作",
-        "来电人为{district}一家餐饮店负责人，希望开通扫码收款，了解费率及结算周期。",
+        "咨询扫码收款合作及费率",
+        "{customer}负责人来电，希望开通扫码收款，了解费率及结算周期。",
         kind="cooperation",
         line="info",
         solution="市场运营部客户经理已上门洽谈，提供签约费率方案。",
@@ -350,17 +369,17 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario(
         "B",
-        "酒店希望批量办理客房宽带",
-        "来电人为{district}一家商务酒店的采购负责人，计划为80间客房办理宽带，询问集团优惠。",
+        "咨询门店批量办理宽带优惠",
+        "{customer}计划为下属{days}家门店统一办理宽带，询问批量办理的优惠政策。",
         kind="cooperation",
         line="data",
         solution="客户经理已上门勘察并提交整体接入方案及报价。",
-        effect="酒店正在内部审批。",
+        effect="商户正在内部审批。",
     ),
     Scenario(
         "B",
-        "连锁门店咨询企业专线与组网方案",
-        "来电人所在公司在全市有{days}家门店，希望统一组网并开通企业专线，请求客户经理联系。",
+        "咨询企业专线与组网方案",
+        "{customer}希望各经营点统一组网并开通企业专线，请求客户经理联系。",
         kind="cooperation",
         line="data",
         solution="已安排客户经理及技术支撑上门沟通组网需求，出具专线方案。",
@@ -368,26 +387,26 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario(
         "B",
-        "希望成为宽带业务代理商",
-        "来电人在{district}经营通信器材店，希望代理宽带及套餐业务，询问代理条件。",
+        "希望代理宽带及套餐业务",
+        "{customer}希望在店内代理宽带及套餐业务，询问代理商准入条件。",
         kind="cooperation",
         line="data",
-        solution="已向来电人发送代理商准入条件及申请材料清单。",
-        effect="来电人将于本周提交材料。",
+        solution="已向商户发送代理商准入条件及申请材料清单。",
+        effect="商户将于本周提交材料。",
     ),
     Scenario(
         "B",
-        "写字楼物业咨询整楼光纤接入合作",
-        "来电人为{district}{street}一栋写字楼的物业经理，希望洽谈整楼光纤接入及分成合作。",
+        "咨询商用Wi-Fi合作",
+        "{customer}希望为顾客提供免费Wi-Fi，咨询商用Wi-Fi方案及广告分成合作。",
         kind="cooperation",
         line="data",
-        solution="市场运营部已与物业签订意向书，安排勘察。",
+        solution="市场运营部已与商户签订意向书，安排上门勘察。",
         effect="合作推进中。",
     ),
     Scenario(
         "B",
         "App商城入驻合作咨询",
-        "来电人为本地特产商户，希望入驻{app}商城，询问入驻流程与佣金比例。",
+        "{customer}希望入驻{app}商城，询问入驻流程与佣金比例。",
         kind="cooperation",
         line="info",
         solution="已将入驻流程和佣金标准发送给商户，并开通入驻申请通道。",
@@ -702,7 +721,7 @@ APPS = ["掌上营业厅App", "华信生活App"]
 NUISANCE_NUMBERS = ["+8617091234567", "+8616612345678", "+8619987654321"]
 
 INSTRUCTIONS = {
-    "A1": "请24小时内联系客户并上门处理，处理结果当日反馈。",
+    "A1": "请24小时内联系客户处理，需上门的预约上门，处理结果当日反馈。",
     "A2": "请核实商户反映的情况，48小时内答复商户并反馈。",
     "B": "意向商户，请客户经理2个工作日内联系洽谈。",
     "C": "媒体来电，请媒介部统一口径答复，其他部门不直接回应。",
@@ -729,6 +748,12 @@ HELP_REASONS = [
     "客户要求赔偿，超出本人处理权限，请负责人决定。",
     "需要财务部门配合核账，预计超出时限。",
 ]
+REMAINING = {  # R-WO-6 "remaining issues", now and then
+    "A1": "客户要求的赔偿需公司审批，审批结果另行告知。",
+    "A2": "商户要求补偿损失，需公司审批后答复。",
+    "B": "合同条款待法务审核。",
+    "D": "客户要求书面道歉，待部门负责人签发。",
+}
 SEND_BACK_FEEDBACK = [
     "回访客户称问题仍未解决，请再次上门处理。",
     "反馈未写明客户是否认可，请补充后再反馈。",
@@ -738,25 +763,32 @@ PROGRESS_LOGS = [
     "客户未接听，已发短信告知处理进度。",
     "已告知客户处理部门正在核实，请耐心等待。",
 ]
-HANDLER_CONTACTS = [
-    "已电话联系客户，预约明天上午上门。",
-    "已与客户沟通，客户同意先远程排查。",
-    "已上门查看现场，需备料后再次上门。",
-]
+HANDLER_CONTACTS = {
+    "A1": [
+        "已电话联系客户，预约明天上午上门。",
+        "已与客户沟通，客户同意先远程排查。",
+        "已上门查看现场，需备料后再次上门。",
+    ],
+    "A2": ["已电话联系商户负责人，约定明天上门核实。", "已向商户说明核查进度。"],
+    "B": ["已电话联系商户，约定下周上门洽谈。", "已向商户发送合作方案资料。"],
+    "C": ["已与记者电话沟通采访安排。", "已向媒体发送书面说明材料。"],
+    "D": ["部门负责人已亲自致电客户致歉，约定上门时间。"],
+    "E": ["已电话联系客户，了解具体需求。"],
+}
 INTERNAL_NOTES = [
     "客户为老年人，回访时请放慢语速。",
     "该客户本月多次来电，情绪较激动，注意沟通方式。",
-    "已查询计费系统，确有重复扣费记录。",
-    "同小区近期有多起类似报障，疑似区域性故障。",
+    "客户要求只在工作日下午联系。",
+    "客户留有备用联系电话，见客户资料。",
 ]
 CUSTOMER_NOTES = ["已通过短信告知客户工单编号，便于查询进度。"]
 REPEAT_CONTACTS = [
-    "客户再次来电催问处理进度。",
-    "客户通过微信追问上门时间。",
-    "客户来电补充故障现象：晚上比白天更严重。",
+    (Channel.PHONE, "客户再次来电催问处理进度。"),
+    (Channel.WECHAT, "客户通过微信追问处理进度。"),
+    (Channel.PHONE, "客户来电补充说明情况，要求尽快处理。"),
 ]
 URGENT_REASONS = [
-    "客户家中有病人需远程问诊，断网影响就医，加急处理。",
+    "客户情绪激动，表示将向媒体反映，加急处理。",
     "已有媒体关注此事，加急处理。",
 ]
 CLOSE_NOTES = ["回访客户，对处理结果满意。", "回访客户，基本满意。", "回访三次未接通，按规定结单。"]
@@ -764,27 +796,27 @@ CLOSE_NOTES = ["回访客户，对处理结果满意。", "回访客户，基本
 # Reached states by days since received (0 = today): the older an order, the further it has
 # come. "withdrawn" is closed at the customer's request (R-WO-5).
 DISPATCH_TARGETS = [
-    (1, {"registered": 25, "awaiting_review": 40, "dispatched": 25, "in_progress": 10}),
+    (1, {"registered": 30, "awaiting_review": 42, "dispatched": 18, "in_progress": 10}),
     (
         2,
         {
-            "registered": 6,
-            "awaiting_review": 28,
-            "dispatched": 25,
-            "in_progress": 30,
-            "fed_back": 11,
+            "registered": 15,
+            "awaiting_review": 35,
+            "dispatched": 20,
+            "in_progress": 22,
+            "fed_back": 8,
         },
     ),
     (
         7,
         {
-            "registered": 2,
-            "awaiting_review": 10,
+            "registered": 3,
+            "awaiting_review": 8,
             "dispatched": 12,
-            "in_progress": 25,
-            "fed_back": 14,
+            "in_progress": 27,
+            "fed_back": 15,
             "pending_callback": 15,
-            "closed": 19,
+            "closed": 17,
             "withdrawn": 3,
         },
     ),
@@ -794,12 +826,12 @@ DISPATCH_TARGETS = [
     ),
 ]
 CENTER_TARGETS = [
-    (1, {"registered": 50, "pending_callback": 50}),
-    (3, {"registered": 10, "pending_callback": 50, "closed": 40}),
+    (1, {"registered": 60, "pending_callback": 40}),
+    (3, {"registered": 20, "pending_callback": 45, "closed": 35}),
     (DAYS + 3, {"pending_callback": 15, "closed": 85}),
 ]
 # Days ago → weight: recent days carry more orders (the open backlog is recent).
-DAY_WEIGHTS = [6, 4, 3, 3, 2, 2, 2, 2] + [1] * (DAYS - 8)
+DAY_WEIGHTS = [12, 8, 5, 4, 3, 3, 2, 2] + [1] * (DAYS - 8)
 # Hour of day → weight: the hotline is busiest mid-morning and mid-afternoon.
 HOURS = {
     0: 1, 1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 2, 7: 6, 8: 30, 9: 80, 10: 100, 11: 90, 12: 50,
@@ -945,20 +977,26 @@ class _Loader:
             )
             plan.day, plan.received_at = self.received(rng)
             plans.append(plan)
-        earlier_a1 = [
-            p for p in plans if p.scenario.type == "A1" and p.customer and p.customer.is_person
+        # A D complaint comes back about an A1 order at least two days old (R-CLS-1).
+        first_orders = [
+            p
+            for p in plans
+            if p.scenario.type == "A1"
+            and p.customer
+            and p.customer.is_person
+            and p.received_at < self.now - timedelta(days=2)
         ]
         today = timezone.localtime(self.now).date()
         for plan in plans:
             self.rng = plan.rng
             if plan.scenario.type == "D":
-                first = self.rng.choice(earlier_a1)
+                first = self.rng.choice(first_orders)
                 plan.complaint_of, plan.customer = first, first.customer
                 plan.values = self.values(first.customer)
                 later = first.received_at + timedelta(days=self.rng.uniform(2, 10))
-                if later < self.now - timedelta(minutes=10):
-                    plan.received_at = later
-                    plan.day = (today - timezone.localtime(later).date()).days
+                soon = self.now - timedelta(minutes=self.rng.uniform(10, 180))
+                plan.received_at = min(later, soon)
+                plan.day = (today - timezone.localtime(plan.received_at).date()).days
             plan.target = self.target(plan)
         return plans
 
@@ -1065,8 +1103,14 @@ class _Loader:
         return not actor.has_perm("tickets.review")
 
     def after(self, start: datetime, low_hours: float, high_hours: float) -> datetime:
-        """A moment some hours after ``start`` but not in the future."""
-        moment = start + timedelta(hours=self.rng.uniform(low_hours, high_hours))
+        """A moment in working hours some hours after ``start``, but not in the future."""
+        moment = timezone.localtime(
+            start + timedelta(hours=self.rng.uniform(low_hours, high_hours))
+        )
+        if moment.hour < 8:
+            moment = moment.replace(hour=moment.hour + 9)
+        elif moment.hour >= 21:
+            moment = moment.replace(hour=moment.hour - 12) + timedelta(days=1)
         latest = self.now - timedelta(minutes=self.rng.uniform(1, 30))
         return min(moment, latest)
 
@@ -1167,12 +1211,9 @@ class _Loader:
                 ).ticket
         if rng.random() < 0.12:
             caller = self.user(rng.choice([a for a in AGENTS if self.user(a).pk != actor.pk]))
+            channel, summary = rng.choice(REPEAT_CONTACTS)
             ticket = actions.add_repeat_contact(
-                caller,
-                ticket,
-                rng.choice([Channel.PHONE, Channel.PHONE, Channel.WECHAT]),
-                rng.choice(REPEAT_CONTACTS),
-                expected_version=ticket.version,
+                caller, ticket, channel, summary, expected_version=ticket.version
             )
         return ticket
 
@@ -1291,7 +1332,7 @@ class _Loader:
             event = actions.log_customer_contact(
                 handler,
                 ticket,
-                rng.choice(HANDLER_CONTACTS),
+                rng.choice(HANDLER_CONTACTS[plan.scenario.type]),
                 contacted_at=self.after(plan.received_at, 1, 20),
                 expected_version=ticket.version,
             )
@@ -1331,7 +1372,7 @@ class _Loader:
             actor, ticket, "核实处理结果属实。", expected_version=ticket.version
         )
         if target == "pending_callback":
-            if rng.random() < 0.15:
+            if rng.random() < 0.3:
                 # R-CB-4 二次派单: the callback found the problem back; drafted for review.
                 self.redispatch(ticket, actor)
             return
@@ -1340,9 +1381,7 @@ class _Loader:
     def feed_back(
         self, plan: Plan, ticket: Ticket, handler: User, values: dict[str, Any]
     ) -> Ticket:
-        remaining = (
-            "" if self.rng.random() < 0.85 else "客户要求的赔偿需公司审批，审批结果另行告知。"
-        )
+        remaining = REMAINING.get(plan.scenario.type, "") if self.rng.random() < 0.15 else ""
         feedback = actions.Feedback(
             contacted_at=self.after(plan.received_at, 2, 48),
             solution=plan.scenario.solution.format(**values),

@@ -332,7 +332,8 @@ def _customer(user: Any, ticket: Ticket) -> CustomerOut | None:
     customer = ticket.customer
     if customer is None:
         return None
-    phone = (
+    # The number the customer called from is theirs: no need to look up their primary one.
+    phone = ticket.contact_phone or (
         customer.contacts.filter(kind=ContactKind.PHONE)
         .order_by("-is_primary", "pk")
         .values_list("value", flat=True)

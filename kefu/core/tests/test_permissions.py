@@ -136,7 +136,8 @@ def test_a_second_rule_for_the_same_permission_is_refused(level_rule: str) -> No
 
 def test_registering_the_same_rule_twice_is_harmless(level_rule: str) -> None:
     object_rule(level_rule, User)(same_level)
-    assert _object_rules[level_rule] == (User, same_level)
+    assert _object_rules[level_rule].query is same_level
+    assert _object_rules[level_rule].model is User
 
 
 # --- The org app's real rule: org.view_team (kefu/org/access.py) ---------------------------
