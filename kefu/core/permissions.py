@@ -82,7 +82,7 @@ def object_filter(user: Any, perm: str) -> Q | None:
 
 
 def object_allows(user: Any, perm: str, obj: Any) -> bool:
-    """Whether ``obj`` lies within the reach of ``perm`` for ``user`` (the role is checked apart)."""
+    """Whether ``obj`` is within the reach of ``perm`` for ``user`` (the role is checked apart)."""
     if getattr(user, "is_superuser", False):
         return True
     rule = _object_rules.get(perm)

@@ -22,6 +22,7 @@ from kefu.customers.models import Customer
 from kefu.customers.services import find_or_create_by_phone
 from kefu.lib.segment import index_text
 from kefu.org.models import Department, User
+from kefu.tickets import taxonomy
 from kefu.tickets.choices import (
     OPEN_STATUSES,
     Channel,
@@ -50,7 +51,6 @@ from kefu.tickets.models import (
     TimelineEvent,
 )
 from kefu.tickets.numbering import next_number
-from kefu.tickets import taxonomy
 from kefu.tickets.routing import Route, decide
 
 # A clock a few minutes fast on the agent's PC must not make a contact "received in the future".

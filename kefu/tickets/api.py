@@ -26,7 +26,6 @@ from kefu.customers.services import customers_with_phone
 from kefu.lib.phones import InvalidPhone, normalize_phone
 from kefu.org.models import Department, User
 from kefu.tickets import actions, queries
-from kefu.tickets.taxonomy import active_by_code
 from kefu.tickets.access import access_ticket, visible_tickets
 from kefu.tickets.choices import Channel, DraftStatus, Level, Priority
 from kefu.tickets.choices import Status as TicketStatus
@@ -73,6 +72,7 @@ from kefu.tickets.schemas import (
     ticket_out,
     ticket_ref,
 )
+from kefu.tickets.taxonomy import active_by_code
 
 router = Router(tags=["tickets"])
 

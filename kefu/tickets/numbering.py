@@ -2,8 +2,8 @@
 
 The counter row for (type, day) is bumped with a single UPDATE … RETURNING inside the caller's
 transaction, so concurrent creators on any number of app servers queue on that row and each
-reads back its own value; a rolled-back order takes its number back with it, and a committed one is never
-handed out again.
+reads back its own value; a rolled-back order takes its number back with it, and a committed
+one is never handed out again.
 """
 
 from __future__ import annotations

@@ -325,5 +325,7 @@ def test_staff_who_see_the_whole_center_may_note_any_order(org, register):
     """R-WO-9: a senior agent logs a contact on an order someone else owns."""
     ticket = register("A1", "III")
     assert org["senior"].has_perm("tickets.add_note", ticket)
-    actions.log_customer_contact(org["senior"], ticket, "已告知客户处理进度", expected_version=ticket.version)
+    actions.log_customer_contact(
+        org["senior"], ticket, "已告知客户处理进度", expected_version=ticket.version
+    )
     assert not org["agent2"].has_perm("tickets.add_note", ticket)
