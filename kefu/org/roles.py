@@ -40,6 +40,7 @@ TICKETS_INTAKE = {
     "tickets.add_note",
     "tickets.confirm",  # R-WO-8, on the orders they own
     "tickets.edit",
+    "tickets.hand_over",  # R-WO-10
     "kb.view",
     "stats.view_own",
 }
@@ -48,12 +49,14 @@ TICKETS_TEXT_ENTRY = {
     "tickets.register_text",
     "tickets.view_own",
     "tickets.add_note",
+    "tickets.hand_over",  # R-WO-10: a clerk hands the order on to an agent
 }
 TICKETS_RECORDING = {
     "tickets.register",
     "tickets.register_recording",
     "tickets.view_own",
     "tickets.add_note",
+    "tickets.hand_over",
 }
 TICKETS_SENIOR = {
     "tickets.review",  # R-WO-3
@@ -70,6 +73,7 @@ CALLBACKS = {
     "callbacks.urge",  # R-SLA-5
     "tickets.view_center",
     "tickets.reopen",  # R-CB-4: the problem is back
+    "tickets.draft_dispatch",  # R-CB-4: second dispatch, reviewed by a senior agent
     "tickets.add_note",
     "reports.satisfaction",  # R-CB-6
 }
@@ -85,6 +89,11 @@ TEAM_LEAD = {
     "stats.view_team",
     "tickets.view_center",
     "org.view_team",
+    # R-WO-2 D: a secondary complaint about an agent goes to their superior, the team leader,
+    # who then handles it like a department handler.
+    "tickets.accept",
+    "tickets.feedback",
+    "tickets.ask_superior",
 }
 SUPERVISOR = {
     "wfm.publish_roster",  # R-WFM-2
@@ -147,7 +156,6 @@ ADMINISTRATION = {
     "tickets.add_routingrule",
     "tickets.change_routingrule",
     "tickets.delete_routingrule",
-
     "sla.manage_calendars",
     "config.manage_integrations",
     "audit.view",

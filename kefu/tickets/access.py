@@ -19,6 +19,7 @@ from kefu.tickets.models import Ticket
 from kefu.tickets.models.ticket import TicketQuerySet
 
 CENTER_SIDE_PERMS = (
+    "tickets.hand_over",
     "tickets.resolve_first_contact",
     "tickets.draft_dispatch",
     "tickets.dispatch",

@@ -439,6 +439,33 @@ def mark_urgent(
     return locked
 
 
+@transaction.atomic
+def hand_over(
+    actor: User, ticket: Ticket, to: User, note: str = "", *, expected_version: int | None
+) -> Ticket:
+    """R-WO-10: the first-contact owner hands the order on; it is never without an owner."""
+    _require(actor, "tickets.hand_over", ticket)
+    locked = _lock(ticket, expected_version)
+    if locked.status == Status.CLOSED:
+        raise IllegalTransition(_("A closed order cannot be handed on; reopen it first."))
+    if to.pk == locked.owner_id:
+        message = _("The order already belongs to %(name)s.") % {"name": to.name}
+        raise ValidationError({"to": message})
+    if not (to.is_active and to.has_perm("tickets.draft_dispatch")):
+        raise ValidationError({"to": _("Hand orders on to an agent or a senior agent.")})
+    previous = locked.owner
+    locked.owner = to
+    _bump(locked, actor)
+    _event(
+        locked,
+        actor,
+        EventKind.HANDED_OVER,
+        body=note.strip(),
+        data={"from": previous.name, "to": to.name},
+    )
+    return locked
+
+
 # --- Resolving in the center ----------------------------------------------------------------
 
 
@@ -498,10 +525,15 @@ def _dispatch_target(
     if department is None:
         route = route_for(ticket.call_type, ticket.level)
         if route.action == RouteAction.SUPERIOR and ticket.complained_staff is not None:
-            superior_dept = ticket.complained_staff.team or ticket.complained_staff.department
-            department = superior_dept
-            if handler is None and superior_dept is not None and superior_dept.head_id:
-                handler = superior_dept.head
+            person = ticket.complained_staff
+            department = person.team or person.department
+            superior = department.head if department is not None else None
+            if handler is None:
+                # The superior, never the person complained about standing in for one.
+                if superior is None or superior.pk == person.pk:
+                    message = _("%(name)s has no superior on record; choose who handles it.")
+                    raise ValidationError({"handler": message % {"name": person.name}})
+                handler = superior
         elif route.department_id:
             department = Department.objects.get(pk=route.department_id)
     if department is None:
@@ -513,6 +545,9 @@ def _dispatch_target(
         )
     if not handler.has_perm("tickets.accept"):
         raise ValidationError({"handler": _("This person cannot receive dispatched orders.")})
+    if ticket.complained_staff_id and handler.pk == ticket.complained_staff_id:
+        message = _("A complaint is not sent to the person complained about.")
+        raise ValidationError({"handler": message})
     return department, handler
 
 

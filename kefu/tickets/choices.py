@@ -173,6 +173,7 @@ class EventKind(models.TextChoices):
     ATTACHMENT = "attachment", _("Attachment")
     EDITED = "edited", _("Details changed")
     URGENT = "urgent", _("Marked urgent")
+    HANDED_OVER = "handed_over", _("Handed on")
     RESOLVED_FIRST_CONTACT = "resolved_first_contact", _("Resolved on first contact")
     CLOSED_HARASSMENT = "closed_harassment", _("Closed politely (harassment)")
     DRAFT_SUBMITTED = "draft_submitted", _("Submitted for review")

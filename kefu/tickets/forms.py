@@ -245,6 +245,18 @@ class EditForm(VersionedForm):
         return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}
 
 
+class HandOverForm(VersionedForm):
+    """R-WO-10: whom the order is handed on to (agents and senior agents)."""
+
+    to = forms.ModelChoiceField(
+        queryset=User.objects.filter(
+            is_active=True, roles__code__in=["agent", "senior_agent"]
+        ).distinct(),
+        label=_("Hand on to"),
+    )
+    text = forms.CharField(label=_("Note"), required=False)
+
+
 class AttachForm(VersionedForm):
     file = forms.FileField(label=_("File"))
     text = forms.CharField(label=_("Note"), required=False)

@@ -329,3 +329,33 @@ def test_staff_who_see_the_whole_center_may_note_any_order(org, register):
         org["senior"], ticket, "已告知客户处理进度", expected_version=ticket.version
     )
     assert not org["agent2"].has_perm("tickets.add_note", ticket)
+
+
+def test_a_clerk_hands_a_letter_on_to_an_agent_who_then_owns_it(org, register):
+    """R-WO-10: the order is handed on and never falls between people."""
+    letter = register("A1", "III", by=org["text_clerk"], channel="letter")
+    assert not org["agent"].has_perm("tickets.draft_dispatch", letter)
+    actions.hand_over(
+        org["text_clerk"], letter, org["agent"], "请跟进", expected_version=letter.version
+    )
+    letter = refreshed(letter)
+    assert letter.owner == org["agent"]
+    assert letter.registered_by == org["text_clerk"]
+    event = letter.events.get(kind=EventKind.HANDED_OVER)
+    assert event.data == {"from": org["text_clerk"].name, "to": org["agent"].name}
+    actions.submit_dispatch_draft(org["agent"], letter, expected_version=letter.version)
+    with pytest.raises(ValidationError):  # only to people who can take orders on
+        actions.hand_over(
+            org["agent"], refreshed(letter), org["statistician"], expected_version=None
+        )
+
+
+def test_secondary_complaint_about_an_agent_goes_to_their_team_leader(org, register):
+    """R-WO-2 D: the superior of an agent is their team leader, who handles it."""
+    ticket = register("D", "II", complained_staff=org["agent"], by=org["agent2"])
+    actions.dispatch_now(org["senior"], ticket, expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    leader = ticket.handler
+    assert leader.employee_no == "1010"
+    actions.accept(leader, ticket, expected_version=ticket.version)
+    assert refreshed(ticket).status == Status.IN_PROGRESS

@@ -26,6 +26,7 @@ from kefu.tickets.forms import (
     DispatchForm,
     EditForm,
     FeedbackForm,
+    HandOverForm,
     NoteForm,
     OptionalTextForm,
     ReviewForm,
@@ -53,6 +54,8 @@ def side_moves(user: Any, ticket: Ticket, draft: DispatchDraft | None) -> set[st
         found |= {"note", "contact", "attach"}
     if ticket.is_open and user.has_perm("tickets.edit", ticket):
         found.add("edit")
+    if ticket.is_open and user.has_perm("tickets.hand_over", ticket):
+        found.add("hand_over")
     in_dispatch = ticket.status in {Status.DISPATCHED, Status.IN_PROGRESS}
     if in_dispatch and draft is None and user.has_perm("tickets.draft_dispatch", ticket):
         found |= {"follow_up", "withdrawal"}
@@ -98,6 +101,9 @@ def detail(request: AuthedRequest, number: str) -> HttpResponse:
             "moves": set(allowed_moves(request.user, ticket)),
             "side_moves": side_moves(request.user, ticket, draft),
             "events": events,
+            "hand_over_form": HandOverForm(
+                initial={"version": ticket.version}, auto_id="hand_%s"
+            ),
             "edit_form": EditForm(
                 initial={"version": ticket.version, **_initial(ticket, EditForm)},
                 auto_id="edit_%s",
@@ -222,6 +228,10 @@ MOVES: dict[str, tuple[type[VersionedForm], Handler]] = {
     "edit": (
         EditForm,
         lambda u, t, d, v: actions.update_details(u, t, d["_form"].changes(), expected_version=v),
+    ),
+    "hand_over": (
+        HandOverForm,
+        lambda u, t, d, v: actions.hand_over(u, t, d["to"], d.get("text", ""), expected_version=v),
     ),
     "attach": (
         AttachForm,
