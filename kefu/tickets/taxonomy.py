@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 from kefu.org.models import Department
@@ -27,7 +28,7 @@ from kefu.tickets.models import (
 from kefu.tickets.routing import Rule
 
 MAX_AGE_SECONDS = 60
-CODED_MODELS: tuple[type[Any], ...] = (
+CODED_MODELS: tuple[type[Model], ...] = (
     CallType,
     RequestKind,
     BusinessLine,
@@ -49,7 +50,7 @@ _snapshot: Snapshot | None = None
 
 def _take() -> Snapshot:
     active = {
-        model: {row.code: row for row in model.objects.filter(is_active=True)}
+        model: {row.code: row for row in model._default_manager.filter(is_active=True)}
         for model in CODED_MODELS
     }
     departments = dict(
@@ -87,6 +88,7 @@ def invalidate(**kwargs: Any) -> None:
     _snapshot = None
 
 
-for _model in (*CODED_MODELS, RoutingRule, Department):
+WATCHED: tuple[type[Model], ...] = (*CODED_MODELS, RoutingRule, Department)
+for _model in WATCHED:
     post_save.connect(invalidate, sender=_model, dispatch_uid=f"taxonomy-{_model.__name__}")
     post_delete.connect(invalidate, sender=_model, dispatch_uid=f"taxonomy-del-{_model.__name__}")
