@@ -25,10 +25,11 @@ from kefu.tickets.models import (
     RoutingRule,
     SuggestionSubject,
 )
+from kefu.tickets.models.taxonomy import TaxonomyItem
 from kefu.tickets.routing import Rule
 
 MAX_AGE_SECONDS = 60
-CODED_MODELS: tuple[type[Model], ...] = (
+CODED_MODELS: tuple[type[TaxonomyItem], ...] = (
     CallType,
     RequestKind,
     BusinessLine,
