@@ -1,0 +1,78 @@
+"""Every change to a work order (R-WO-1..10), one function per move.
+
+Each function checks the actor's permission on the order, checks the move is legal from the
+order's state (``choices.TRANSITIONS``), checks the order has not changed since the actor loaded
+it (``expected_version``), then writes the change and its timeline event in one transaction.
+The UI, the API, jobs and commands all call these functions; nothing else writes a ticket.
+
+The modules: ``_base`` (what every action shares), ``intake`` (registration, notes, contacts,
+hand-over), ``dispatch`` (dispatch and review), ``handling`` (the receiving department),
+``center`` (resolve, confirm, close, reopen).
+"""
+
+from kefu.tickets.actions._base import FUTURE_TOLERANCE, permitted, route_for
+from kefu.tickets.actions.center import (
+    close,
+    close_harassment,
+    confirm,
+    reopen,
+    resolve_first_contact,
+    send_back_feedback,
+)
+from kefu.tickets.actions.dispatch import (
+    approve_draft,
+    dispatch_now,
+    send_back_draft,
+    submit_dispatch_draft,
+    submit_follow_up,
+    submit_withdrawal,
+)
+from kefu.tickets.actions.handling import Feedback, accept, ask_superior, feed_back
+from kefu.tickets.actions.intake import (
+    EDITABLE_FIELDS,
+    Registration,
+    add_note,
+    add_repeat_contact,
+    attach_file,
+    hand_over,
+    log_customer_contact,
+    mark_urgent,
+    open_orders_for,
+    register,
+    update_details,
+    validate_registration,
+)
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "FUTURE_TOLERANCE",
+    "Feedback",
+    "Registration",
+    "accept",
+    "add_note",
+    "add_repeat_contact",
+    "approve_draft",
+    "ask_superior",
+    "attach_file",
+    "close",
+    "close_harassment",
+    "confirm",
+    "dispatch_now",
+    "feed_back",
+    "hand_over",
+    "log_customer_contact",
+    "mark_urgent",
+    "open_orders_for",
+    "permitted",
+    "register",
+    "reopen",
+    "resolve_first_contact",
+    "route_for",
+    "send_back_draft",
+    "send_back_feedback",
+    "submit_dispatch_draft",
+    "submit_follow_up",
+    "submit_withdrawal",
+    "update_details",
+    "validate_registration",
+]

@@ -1,0 +1,139 @@
+"""The center resolves, confirms, closes and reopens (R-WO-2, R-WO-8)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kefu.core.errors import IllegalTransition
+from kefu.org.models import User
+from kefu.tickets.actions._base import (
+    _end_dispatches,
+    _move,
+    _require,
+    _required_text,
+    route_for,
+)
+from kefu.tickets.choices import (
+    CloseReason,
+    EventKind,
+    Move,
+    RouteAction,
+)
+from kefu.tickets.models import (
+    Ticket,
+)
+
+# --- Resolving in the center ----------------------------------------------------------------
+
+
+@transaction.atomic
+def resolve_first_contact(
+    actor: User, ticket: Ticket, answer: str, *, expected_version: int | None
+) -> Ticket:
+    """The center answers at once (E inquiries, A1 levels I–II): on to the callback (R-CB-1)."""
+    _require(actor, "tickets.resolve_first_contact", ticket)
+    text = _required_text(answer, "answer", _("Write the answer given to the customer."))
+    route = route_for(ticket.call_type, ticket.level)
+    if route.dispatches:
+        raise IllegalTransition(
+            _("A %(type)s order must be dispatched (R-WO-2, R-CLS-4).")
+            % {"type": ticket.type_label}
+        )
+    if route.action == RouteAction.CLOSE_POLITELY:
+        raise IllegalTransition(_("A harassment call is closed politely, not resolved."))
+    return _move(
+        actor,
+        ticket,
+        Move.RESOLVE_FIRST_CONTACT,
+        EventKind.RESOLVED_FIRST_CONTACT,
+        expected_version=expected_version,
+        body=text,
+        changes={"resolution": text},
+    )
+
+
+@transaction.atomic
+def close_harassment(
+    actor: User, ticket: Ticket, note: str, *, expected_version: int | None
+) -> Ticket:
+    """R-WO-2 F / R-TEL-4: a harassment call is ended politely and recorded."""
+    _require(actor, "tickets.resolve_first_contact", ticket)
+    if route_for(ticket.call_type, ticket.level).action != RouteAction.CLOSE_POLITELY:
+        raise IllegalTransition(_("Only harassment calls are closed this way."))
+    text = _required_text(note, "note", _("Record what happened on the call."))
+    return _move(
+        actor,
+        ticket,
+        Move.CLOSE_HARASSMENT,
+        EventKind.CLOSED_HARASSMENT,
+        expected_version=expected_version,
+        body=text,
+        changes={"close_reason": CloseReason.HARASSMENT, "resolution": text},
+    )
+
+
+# --- Back in the center (R-WO-8) ----------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm(actor: User, ticket: Ticket, note: str = "", *, expected_version: int | None) -> Ticket:
+    """The center confirms the handler's result: on to the callback."""
+    _require(actor, "tickets.confirm", ticket)
+    locked = _move(
+        actor,
+        ticket,
+        Move.CONFIRM,
+        EventKind.CONFIRMED,
+        expected_version=expected_version,
+        body=note.strip(),
+    )
+    _end_dispatches(locked)
+    return locked
+
+
+@transaction.atomic
+def send_back_feedback(
+    actor: User, ticket: Ticket, reason: str, *, expected_version: int | None
+) -> Ticket:
+    """Not resolved: back to the handler with the reason (R-WO-8)."""
+    _require(actor, "tickets.confirm", ticket)
+    text = _required_text(reason, "reason", _("Say what is still not resolved."))
+    return _move(
+        actor,
+        ticket,
+        Move.SEND_BACK_FEEDBACK,
+        EventKind.FEEDBACK_SENT_BACK,
+        expected_version=expected_version,
+        body=text,
+    )
+
+
+@transaction.atomic
+def close(actor: User, ticket: Ticket, note: str = "", *, expected_version: int | None) -> Ticket:
+    """Close after the callback (the full callback record arrives with the callback module)."""
+    _require(actor, "callbacks.make", ticket)
+    return _move(
+        actor,
+        ticket,
+        Move.CLOSE,
+        EventKind.CLOSED,
+        expected_version=expected_version,
+        body=note.strip(),
+        changes={"close_reason": CloseReason.RESOLVED},
+    )
+
+
+@transaction.atomic
+def reopen(actor: User, ticket: Ticket, reason: str, *, expected_version: int | None) -> Ticket:
+    _require(actor, "tickets.reopen", ticket)
+    text = _required_text(reason, "reason", _("Say why the order is reopened."))
+    return _move(
+        actor,
+        ticket,
+        Move.REOPEN,
+        EventKind.REOPENED,
+        expected_version=expected_version,
+        body=text,
+        changes={"closed_at": None, "close_reason": "", "department": None, "handler": None},
+    )
