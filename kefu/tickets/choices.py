@@ -1,7 +1,7 @@
 """Work-order values: states with labels and colours, the legal moves between states (R-WO-1),
 channels (§2), complaint levels (R-CLS-4) and timeline event kinds.
 
-The transition map is the one place that says which move is legal; ``actions.py`` refuses any
+The transition map is the one place that says which move is legal; ``actions`` refuses any
 other, and templates only offer what ``allowed_moves`` returns.
 """
 
@@ -36,7 +36,7 @@ OPEN_STATUSES = frozenset(s for s in Status if s != Status.CLOSED)
 
 
 class Move(models.TextChoices):
-    """Every transition of R-WO-1; each is one function in ``actions.py``."""
+    """Every transition of R-WO-1; each is one function in ``actions``."""
 
     RESOLVE_FIRST_CONTACT = "resolve_first_contact", _("Resolve on first contact")
     CLOSE_HARASSMENT = "close_harassment", _("Close politely (harassment)")

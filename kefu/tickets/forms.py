@@ -1,4 +1,4 @@
-"""Forms of the agent's workspace. They parse and shape input; the rules are in actions.py."""
+"""Forms of the agent's workspace. They parse and shape input; the rules are in the actions."""
 
 from __future__ import annotations
 
