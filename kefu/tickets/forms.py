@@ -35,7 +35,8 @@ class IntakeForm(StyledFormMixin, forms.Form):
         queryset=CallType.objects.filter(is_active=True),
         label=_("Call type"),
         to_field_name="code",
-        empty_label=None,
+        # No preselected type: an order nobody classified must not pass as an A1 complaint.
+        empty_label="—",
     )
     level = forms.ChoiceField(
         label=_("Complaint level"), choices=[("", "—"), *Level.choices], required=False
@@ -65,10 +66,10 @@ class IntakeForm(StyledFormMixin, forms.Form):
         "contact_name",
         "call_type",
         "level",
-        "priority",
-        "urgent",
         "title",
         "description",
+        "priority",
+        "urgent",
         "request_kind",
         "business_line",
         "nature",
