@@ -145,7 +145,9 @@ def page(qs: QuerySet[Ticket], cursor: str = "", size: int = 50) -> tuple[list[T
     position = decode_cursor(cursor) if cursor else None
     if position:
         when, pk = position
-        qs = qs.filter(Q(received_at__lt=when) | Q(received_at=when, id__lt=pk))
+        # The plain bound first, so the database walks the (received_at, id) index from the
+        # cursor down; the OR alone makes PostgreSQL scan and sort deep into the table.
+        qs = qs.filter(received_at__lte=when).filter(Q(received_at__lt=when) | Q(id__lt=pk))
     rows = list(qs[: size + 1])
     next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else ""
     return rows[:size], next_cursor
