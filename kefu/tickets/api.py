@@ -253,7 +253,10 @@ def list_tickets(request: HttpRequest, params: Query[ListQuery]) -> TicketPage:
         q=params.q,
     )
     rows, next_cursor = queries.page(
-        queries.apply_filters(qs, filters), params.cursor, params.limit
+        queries.apply_filters(qs, filters),
+        params.cursor,
+        params.limit,
+        by_id=queries.is_keyword_search(params.q),
     )
     return TicketPage(items=[list_item(user, t) for t in rows], next_cursor=next_cursor or None)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from kefu.lib.segment import words
@@ -16,11 +16,10 @@ def keyword_filter(text: str) -> Q | None:
     if not terms:
         return None
     if connection.vendor == "postgresql":
-        sql = (
-            "SELECT id FROM tickets_ticket WHERE to_tsvector('simple'::regconfig, search_text) "
-            "@@ to_tsquery('simple'::regconfig, %s)"
-        )
-        return Q(pk__in=RawSQL(sql, [" & ".join(terms)]))  # noqa: S611 - bound parameter
+        # A plain predicate on the stored word vector (migration 0006), not "id IN (…)": the
+        # planner then weighs its GIN index against walking the newest rows first.
+        sql = "\"tickets_ticket\".\"search_vector\" @@ to_tsquery('simple'::regconfig, %s)"
+        return Q(RawSQL(sql, [" & ".join(terms)], output_field=BooleanField()))  # noqa: S611
     if connection.vendor == "sqlite":
         match = " AND ".join(f'"{term}"' for term in terms)
         sql = "SELECT rowid FROM tickets_search WHERE tickets_search MATCH %s"

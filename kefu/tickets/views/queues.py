@@ -9,7 +9,14 @@ from django.shortcuts import render
 
 from kefu.core.types import AuthedRequest
 from kefu.tickets.forms import FilterForm
-from kefu.tickets.queries import Filters, apply_filters, page, queue, queues_for
+from kefu.tickets.queries import (
+    Filters,
+    apply_filters,
+    is_keyword_search,
+    page,
+    queue,
+    queues_for,
+)
 
 PAGE_SIZE = 50
 
@@ -37,7 +44,9 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
             q=data["q"],
         )
     qs = apply_filters(queue(request.user, current), filters).for_list()
-    rows, next_cursor = page(qs, request.GET.get("cursor", ""), PAGE_SIZE)
+    rows, next_cursor = page(
+        qs, request.GET.get("cursor", ""), PAGE_SIZE, by_id=is_keyword_search(filters.q)
+    )
     context = {
         "queues": available,
         "current": current,
