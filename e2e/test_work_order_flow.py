@@ -74,14 +74,15 @@ def test_complaint_goes_from_phone_call_to_callback(
     call_type = page.get_by_label("来电类型", exact=True)
     expect(call_type).to_be_focused()
     expect(call_type).to_have_value("")  # nothing preselected: the agent must classify
-    # One key: "A" selects the first type starting with A (A1). Typing "A1" relies on the
-    # browser's type-ahead timer joining the two keys, which a loaded machine can miss.
-    keyboard.type("A")
+    # Arrow keys, not type-ahead: Chromium's type-ahead on a closed select depends on timing
+    # and missed keys on a loaded machine. A1 is the first type after the empty choice.
+    keyboard.press("ArrowDown")
     expect(call_type).to_have_value("A1")
     keyboard.press("Tab")
     level = page.get_by_label("投诉级别", exact=True)
     expect(level).to_be_focused()
-    keyboard.type("III")  # I → II → III: a repeated letter steps through the matches
+    for _ in range(3):  # — → I → II → III
+        keyboard.press("ArrowDown")
     expect(level).to_have_value("III")
     keyboard.press("Tab")
     expect(page.get_by_label("诉求概要", exact=True)).to_be_focused()
