@@ -95,3 +95,20 @@ def _fresh_taxonomy_snapshot():
     taxonomy.invalidate()
     yield
     taxonomy.invalidate()
+
+
+@pytest.fixture
+def taxonomy(db):
+    """The seeded call types and routing rules, put back if a transactional test flushed them.
+
+    They come from a data migration; a TransactionTestCase-style test that ran earlier empties
+    every table, migration data included. The seed is idempotent (get_or_create).
+    """
+    import importlib
+
+    from django.apps import apps
+
+    from kefu.tickets import taxonomy as taxonomy_cache
+
+    importlib.import_module("kefu.tickets.migrations.0002_seed_taxonomy").seed(apps, None)
+    taxonomy_cache.invalidate()

@@ -56,7 +56,7 @@ def status(page: Page) -> Locator:
 
 
 def test_complaint_goes_from_phone_call_to_callback(
-    live_server: LiveServer, page: Page, org: object, results_dir: Path
+    live_server: LiveServer, page: Page, org: object, taxonomy: None, results_dir: Path
 ) -> None:
     # --- 王丽, agent: registers the call with the keyboard, drafts the dispatch --------------
     log_in(page, live_server, "1001", "王丽")
