@@ -167,7 +167,10 @@ class Ticket(models.Model):
             models.Index(fields=["status", "-received_at"], name="tickets_status_recent"),
             models.Index(fields=["owner", "status"], name="tickets_owner_status"),
             models.Index(fields=["department", "status"], name="tickets_dept_status"),
-            models.Index(fields=["contact_phone"], name="tickets_phone"),
+            # Phone search lists a caller's orders newest first: a frequent caller has thousands.
+            models.Index(
+                fields=["contact_phone", "-received_at", "-id"], name="tickets_phone_recent"
+            ),
             models.Index(fields=["customer", "status"], name="tickets_customer_status"),
         ]
 
