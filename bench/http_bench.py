@@ -470,9 +470,18 @@ def main() -> None:
         if results.get("api_available"):
             paths["api_list"] = "/api/v1/tickets?queue=all"
             paths["api_search_common"] = "/api/v1/tickets?queue=all&q=" + quote("宽带")
-        results["analysis"] = analyse(paths, token_headers)
+        try:
+            results["analysis"] = analyse(paths, token_headers)
+        except Exception as exc:
+            results["analysis"] = {"error": repr(exc)}
 
     results["load_average_at_end"] = os.getloadavg()
+    results["commit_at_end"] = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     results["targets"] = targets(results)
     out = (
         Path(args.out)

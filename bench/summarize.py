@@ -72,6 +72,8 @@ def main(paths: list[str]) -> None:
     print("|---|---|---|---|---|")
     for r in runs:
         for w in r.get("writes", []):
+            if not w["bare"]:
+                continue
             bare = " · ".join(
                 f"{b['requests_per_s']:.0f} ({b.get('p50_ms', '—')} / {b.get('p95_ms', '—')})"
                 for b in w["bare"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Q
 from django.http import Http404
 
@@ -96,29 +97,37 @@ def visible_tickets(user: Any) -> TicketQuerySet:
     return Ticket.objects.none() if condition is None else Ticket.objects.filter(condition)
 
 
+# Joined in the order's query. Each further join multiplies PostgreSQL's planning work: with all
+# twelve relations joined, planning took ~18 ms for 0.4 ms of execution (bench/results); with
+# five, ~2.6 ms. The others are fetched by primary key.
+JOINED = ("call_type", "customer", "owner", "department", "handler")
+BY_KEY = (
+    ("registered_by", "org.User"),
+    ("updated_by", "org.User"),
+    ("complained_staff", "org.User"),
+    ("request_kind", "tickets.RequestKind"),
+    ("business_line", "tickets.BusinessLine"),
+    ("nature", "tickets.Nature"),
+    ("suggestion_subject", "tickets.SuggestionSubject"),
+)
+
+
 def access_ticket(user: Any, number: str) -> Ticket:
     """Fetch an order by number if the user may see it; 404 otherwise (no probing for numbers)."""
     try:
-        return (
-            visible_tickets(user)
-            .select_related(
-                "call_type",
-                "request_kind",
-                "business_line",
-                "nature",
-                "suggestion_subject",
-                "customer",
-                "owner",
-                "registered_by",
-                "department",
-                "handler",
-                "updated_by",
-                "complained_staff",
-            )
-            .get(number=number)
-        )
+        ticket = visible_tickets(user).select_related(*JOINED).get(number=number)
     except Ticket.DoesNotExist as exc:
         raise Http404 from exc
+    wanted: dict[str, set[int]] = {}
+    for name, label in BY_KEY:
+        pk = getattr(ticket, f"{name}_id")
+        if pk is not None:
+            wanted.setdefault(label, set()).add(pk)
+    found = {label: apps.get_model(label).objects.in_bulk(pks) for label, pks in wanted.items()}
+    for name, label in BY_KEY:
+        pk = getattr(ticket, f"{name}_id")
+        setattr(ticket, name, found[label][pk] if pk is not None else None)
+    return ticket
 
 
 # The same rules over an order in memory, so that checking a loaded order costs no query.
