@@ -10,25 +10,24 @@ instead of a LIKE scan over every row.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 import rjieba
 
-
-def _is_word(token: str) -> bool:
-    return any(unicodedata.category(ch)[0] in {"L", "N"} for ch in token)
+# Everything that is not a letter or a digit (Unicode-aware; \w also admits "_", cut too).
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def words(text: str) -> list[str]:
-    """Distinct lower-case words of ``text`` in order of first appearance; punctuation dropped."""
+    """Distinct lower-case words of ``text`` in order of first appearance; punctuation dropped.
+
+    Only letters and digits are kept, so a word is always safe inside an index query.
+    """
     seen: dict[str, None] = {}
     for token in rjieba.cut_for_search(text or ""):
-        token = token.strip().lower()
-        if token and _is_word(token):
-            # Keep only letters and digits, so a token is always safe inside an index query.
-            clean = "".join(ch for ch in token if unicodedata.category(ch)[0] in {"L", "N"})
-            if clean:
-                seen.setdefault(clean, None)
+        clean = _NOT_WORD.sub("", token).lower()
+        if clean:
+            seen.setdefault(clean, None)
     return list(seen)
 
 
