@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from kefu.tickets import actions
-from kefu.tickets.choices import TRANSITIONS, DraftStatus, Move, RouteAction, Status
+from kefu.tickets.choices import TRANSITIONS, Move, RouteAction, Status
 from kefu.tickets.models import Ticket
+from kefu.tickets.queries import pending_draft
 
 # The permission the action checks for each move.
 MOVE_PERMISSIONS: dict[str, str] = {
@@ -69,9 +70,5 @@ def _may_review(user: Any, ticket: Ticket) -> bool:
     """R-WO-3: a draft is reviewed by someone other than its author."""
     if ticket.status != Status.AWAITING_REVIEW:
         return False
-    author = (
-        ticket.drafts.filter(status=DraftStatus.PENDING)
-        .values_list("drafted_by_id", flat=True)
-        .first()
-    )
-    return author is not None and author != user.pk
+    draft = pending_draft(ticket)
+    return draft is not None and draft.drafted_by_id != user.pk

@@ -187,3 +187,25 @@ def page(
     rows = list(qs[: size + 1])
     next_cursor = encode_cursor(rows[size - 1], by_id) if len(rows) > size else ""
     return rows[:size], next_cursor
+
+
+_NOT_LOADED = object()
+
+
+def pending_draft(ticket: Ticket) -> DispatchDraft | None:
+    """The order's draft awaiting review, with its people and department; read once per order
+    object, since the page, the move list and the API answer all ask for it."""
+    cached = getattr(ticket, "_pending_draft", _NOT_LOADED)
+    if cached is not _NOT_LOADED:
+        return cached  # type: ignore[return-value]
+    draft = None
+    if ticket.has_pending_draft:
+        draft = (
+            ticket.drafts.filter(status=DraftStatus.PENDING)
+            .select_related("department", "handler", "drafted_by", "reviewed_by")
+            .first()
+        )
+        if draft is not None:
+            draft.ticket = ticket
+    ticket._pending_draft = draft  # type: ignore[attr-defined]
+    return draft

@@ -16,8 +16,8 @@ from ninja import Field, Schema
 from kefu.customers.choices import ContactKind
 from kefu.lib.phones import mask
 from kefu.org.models import Department, User
-from kefu.tickets.choices import DraftStatus
 from kefu.tickets.models import DispatchDraft, Ticket, TimelineEvent
+from kefu.tickets.queries import pending_draft
 
 PERSONAL_DATA = "customers.view_personal_data"
 
@@ -346,12 +346,8 @@ def _customer(user: Any, ticket: Ticket) -> CustomerOut | None:
 
 def ticket_out(user: Any, ticket: Ticket, moves: list[str]) -> TicketOut:
     """Needs the order as ``access.access_ticket`` returns it (its relations joined)."""
-    pending = None
-    if ticket.has_pending_draft:
-        draft = (
-            ticket.drafts.filter(status=DraftStatus.PENDING).select_related(*DRAFT_RELATED).first()
-        )
-        pending = draft_out(draft) if draft is not None else None
+    draft = pending_draft(ticket)
+    pending = draft_out(draft) if draft is not None else None
     return TicketOut(
         number=ticket.number,
         type_label=ticket.type_label,

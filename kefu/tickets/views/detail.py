@@ -20,7 +20,7 @@ from kefu.org.choices import DepartmentKind
 from kefu.org.models import Department, User
 from kefu.tickets import actions
 from kefu.tickets.access import access_ticket
-from kefu.tickets.choices import DraftStatus, Status
+from kefu.tickets.choices import Status
 from kefu.tickets.forms import (
     AttachForm,
     DispatchForm,
@@ -35,16 +35,7 @@ from kefu.tickets.forms import (
 )
 from kefu.tickets.models import DispatchDraft, Ticket
 from kefu.tickets.moves import allowed_moves
-
-
-def _pending_draft(ticket: Ticket) -> DispatchDraft | None:
-    if not ticket.has_pending_draft:
-        return None
-    return (
-        ticket.drafts.filter(status=DraftStatus.PENDING)
-        .select_related("department", "handler", "drafted_by")
-        .first()
-    )
+from kefu.tickets.queries import pending_draft
 
 
 def side_moves(user: Any, ticket: Ticket, draft: DispatchDraft | None) -> set[str]:
@@ -90,7 +81,7 @@ def _shown_phone(user: Any, e164: str) -> str:
 @login_required
 def detail(request: AuthedRequest, number: str) -> HttpResponse:
     ticket = access_ticket(request.user, number)
-    draft = _pending_draft(ticket)
+    draft = pending_draft(ticket)
     events = ticket.events.select_related("actor").prefetch_related("attachment")
     return render(
         request,
@@ -101,9 +92,7 @@ def detail(request: AuthedRequest, number: str) -> HttpResponse:
             "moves": set(allowed_moves(request.user, ticket)),
             "side_moves": side_moves(request.user, ticket, draft),
             "events": events,
-            "hand_over_form": HandOverForm(
-                initial={"version": ticket.version}, auto_id="hand_%s"
-            ),
+            "hand_over_form": HandOverForm(initial={"version": ticket.version}, auto_id="hand_%s"),
             "edit_form": EditForm(
                 initial={"version": ticket.version, **_initial(ticket, EditForm)},
                 auto_id="edit_%s",
@@ -130,7 +119,7 @@ Handler = Callable[[Any, Ticket, Any, int], object]
 
 
 def _draft_of(ticket: Ticket) -> DispatchDraft:
-    draft = _pending_draft(ticket)
+    draft = pending_draft(ticket)
     if draft is None:
         raise IllegalTransition(_("There is no draft awaiting review."))
     return draft
