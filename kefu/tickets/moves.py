@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from kefu.tickets import actions
-from kefu.tickets.choices import TRANSITIONS, Move, RouteAction, Status
+from kefu.tickets.choices import TRANSITIONS, Move, RouteAction
 from kefu.tickets.models import Ticket
 from kefu.tickets.queries import pending_draft
 
@@ -58,7 +58,7 @@ def allowed_moves(user: Any, ticket: Ticket) -> list[str]:
             )
             if route_action != needed:
                 continue
-        if move in {Move.APPROVE_DRAFT, Move.SEND_BACK_DRAFT} and not _may_review(user, ticket):
+        if move in {Move.APPROVE_DRAFT, Move.SEND_BACK_DRAFT} and not may_review(user, ticket):
             continue
         if move == Move.WITHDRAW and ticket.has_pending_draft:
             continue
@@ -66,9 +66,12 @@ def allowed_moves(user: Any, ticket: Ticket) -> list[str]:
     return found
 
 
-def _may_review(user: Any, ticket: Ticket) -> bool:
-    """R-WO-3: a draft is reviewed by someone other than its author."""
-    if ticket.status != Status.AWAITING_REVIEW:
-        return False
+def may_review(user: Any, ticket: Ticket) -> bool:
+    """R-WO-3: whether the user may review the order's pending draft (dispatch, follow-up,
+    withdrawal or second dispatch): a reviewer, and someone other than its author."""
     draft = pending_draft(ticket)
-    return draft is not None and draft.drafted_by_id != user.pk
+    return (
+        draft is not None
+        and draft.drafted_by_id != user.pk
+        and actions.permitted(user, "tickets.review", ticket)
+    )

@@ -34,7 +34,7 @@ from kefu.tickets.forms import (
     VersionedForm,
 )
 from kefu.tickets.models import DispatchDraft, Ticket
-from kefu.tickets.moves import allowed_moves
+from kefu.tickets.moves import allowed_moves, may_review
 from kefu.tickets.queries import pending_draft
 
 
@@ -54,11 +54,7 @@ def side_moves(user: Any, ticket: Ticket, draft: DispatchDraft | None) -> set[st
         found.add("ask_superior")
     if ticket.is_open and not ticket.urgent and user.has_perm("tickets.mark_urgent", ticket):
         found.add("urgent")
-    if (
-        draft is not None
-        and draft.drafted_by_id != user.pk
-        and user.has_perm("tickets.review", ticket)
-    ):
+    if may_review(user, ticket):
         found.add("review")
     return found
 
