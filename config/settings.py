@@ -98,6 +98,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # SQLite connections are cheap and must not be shared across threads.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif env_bool("KEFU_NUMBERS_OWN_CONNECTION", True):
+    # Order numbers come from a connection of their own that commits each step of a counter at
+    # once, so concurrent creators do not queue on the counter row until the order commits (see
+    # kefu/tickets/numbering.py). Its commits need not wait for the disk: an order that commits
+    # durably flushes the WAL up to and including the counter step it used.
+    DATABASES["numbers"] = {
+        **DATABASES["default"],
+        "OPTIONS": {
+            **DATABASES["default"].get("OPTIONS", {}),
+            "options": "-c synchronous_commit=off",
+        },
+        "TEST": {"MIRROR": "default"},
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and queue ---------------------------------------------------------------

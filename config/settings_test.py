@@ -9,6 +9,9 @@ import tempfile
 
 os.environ.setdefault("KEFU_DATA_DIR", tempfile.mkdtemp(prefix="kefu-test-"))
 os.environ.setdefault("KEFU_SECRET_KEY", "kefu-tests-only-not-a-secret")
+# Order numbers inside the order's transaction, so a test's rollback takes them back too; the
+# numbering tests start processes with the production default (a connection of their own).
+os.environ.setdefault("KEFU_NUMBERS_OWN_CONNECTION", "0")
 
 from config.settings import *  # noqa: F403
 

@@ -5,11 +5,13 @@ creates the object and, in the same transaction, stores the response under (user
 request that repeats the key with the same body gets that stored response again, status and
 body, and nothing new is created; one that repeats the key with a different body is refused.
 
-Two requests with the same key at the same time: each creates its object and then inserts the
-record, in one transaction. The second insert waits on the unique index until the first
-commits, then fails; the second transaction rolls back, object and all, and replays the first
-one's response. If the first request fails instead, nothing of it is kept and the key is free
-again. Writing the record once, with its response, keeps a create to one extra query.
+The record is not looked up first: nearly every key is new, and a create is dominated by its
+round trips to the database. A retry therefore runs the create again in its transaction, and the
+record's insert fails on the unique index (waiting for a first request still in flight to
+commit); the transaction rolls back, object and all, and the stored response is replayed. A
+retry whose create fails (the data changed meanwhile) also answers with the stored response. If
+the first request fails, nothing of it is kept and the key is free again. A create with a key
+thus costs one extra query, the record's insert, in the same transaction.
 
 Records are kept for ``RETENTION`` and then purged by ``purge_idempotency_records()``.
 """
@@ -24,7 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,10 +79,6 @@ def run_once(
             }
         )
     fingerprint = request_hash(endpoint, payload)
-    # Look first, so that a retry runs nothing (not even validation) and answers at once.
-    stored = _stored(user, key)
-    if stored is not None:
-        return _replay(stored, endpoint, fingerprint)
     try:
         with transaction.atomic():
             status, body = create()
@@ -92,8 +90,9 @@ def run_once(
                 response_status=status,
                 response_body=body,
             )
-    except IntegrityError:
-        # Another request with this key committed first (or create() broke a constraint).
+    except Exception:
+        # A retry: the record's insert broke the unique index, or the create itself failed the
+        # second time round. Either way the stored answer, if there is one, is the answer.
         stored = _stored(user, key)
         if stored is None:
             raise

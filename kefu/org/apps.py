@@ -9,7 +9,7 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from kefu.org import access  # noqa: F401  (registers object rules)
+        from kefu.org import access, signals  # noqa: F401  (object rules, role_list upkeep)
         from kefu.org.actions import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, sender=self)

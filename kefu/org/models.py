@@ -182,6 +182,10 @@ class User(AbstractUser):
         _("level"), max_length=20, choices=StaffLevel.choices, default=StaffLevel.JUNIOR
     )
     roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True, related_name="staff")
+    # The codes of ``roles``, space-separated, kept in step by kefu.org.signals whenever the
+    # roles change. Every request checks permissions; reading the codes with the user row saves
+    # a query on each of them (the user row is read anyway, by session or by API token).
+    role_list = models.CharField(max_length=500, blank=True, editable=False)
     language = models.CharField(_("language"), max_length=10, blank=True)
 
     USERNAME_FIELD = "employee_no"
@@ -214,14 +218,20 @@ class User(AbstractUser):
             )
 
     def role_codes(self) -> frozenset[str]:
-        """Codes of this user's roles, read once per request object and kept on it."""
+        """Codes of this user's roles, from the row itself (see ``role_list``)."""
         cached: frozenset[str] | None = getattr(self, "_role_codes", None)
         if cached is None:
-            cached = (
-                frozenset(self.roles.values_list("code", flat=True)) if self.pk else frozenset()
-            )
+            cached = frozenset(self.role_list.split()) if self.pk else frozenset()
             self._role_codes = cached
         return cached
+
+    def refresh_role_list(self) -> None:
+        """Re-read the roles and store their codes (after any change of ``roles``)."""
+        codes = " ".join(sorted(self.roles.values_list("code", flat=True)))
+        User.objects.filter(pk=self.pk).update(role_list=codes)
+        self.role_list = codes
+        for attr in ("_role_codes", "_role_permissions"):
+            self.__dict__.pop(attr, None)
 
     def has_role(self, code: str) -> bool:
         return code in self.role_codes()

@@ -1,19 +1,31 @@
 """Order numbers (R-WO-11): call type + center-local date + sequence, e.g. ``A1-20261124-0007``.
 
-The counter row for (type, day) is bumped with a single UPDATE … RETURNING inside the caller's
-transaction, so concurrent creators on any number of app servers queue on that row and each
-reads back its own value; a rolled-back order takes its number back with it, and a committed
-one is never handed out again.
+One counter row per (type, day), stepped and read back by a single upsert
+(``INSERT … ON CONFLICT DO UPDATE … RETURNING``), so any number of creators on any number of
+app servers each get their own value and a value is never handed out twice.
+
+Where the step runs decides how creators queue:
+
+- PostgreSQL (with the ``numbers`` database alias, the default): on a connection of its own in
+  autocommit, so the counter row is locked only for that one statement. Creators of the same
+  type no longer wait for each other's whole order transaction and its commit to disk, which
+  made them run one at a time. A number whose order then fails is not given back: the sequence
+  of a day may have gaps, never repeats.
+- SQLite, or without the alias: inside the order's own transaction. SQLite has one writer at a
+  time anyway, and the order and its number then commit or roll back together (no gaps).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from kefu.tickets.models import TicketSequence
+
+NUMBERS_DB = "numbers"
 
 
 def format_number(type_code: str, day: str, value: int) -> str:
@@ -21,29 +33,27 @@ def format_number(type_code: str, day: str, value: int) -> str:
 
 
 def next_number(type_code: str, when: datetime | None = None) -> str:
-    """Must run inside the transaction that creates the order."""
+    """The next number of ``type_code`` for the center-local day of ``when`` (default now)."""
     day = timezone.localtime(when or timezone.now()).strftime("%Y%m%d")
-    key = f"{type_code}-{day}"
-    value = _bump(key)
-    if value is None:
-        try:
-            with transaction.atomic():
-                TicketSequence.objects.create(key=key, value=1)
-            value = 1
-        except IntegrityError:
-            # Another creator made the row between our UPDATE and INSERT: count on it.
-            value = _bump(key)
-    if value is None:  # pragma: no cover - the row exists by now
-        raise RuntimeError(f"no sequence row {key}")
-    return format_number(type_code, day, value)
+    return format_number(type_code, day, _step(f"{type_code}-{day}"))
 
 
-def _bump(key: str) -> int | None:
-    """Add one and read the result in one statement (PostgreSQL, and SQLite since 3.35)."""
+def numbers_alias() -> str:
+    """The database alias the counters are stepped on (see the module's docstring)."""
+    return NUMBERS_DB if NUMBERS_DB in settings.DATABASES else DEFAULT_DB_ALIAS
+
+
+def _step(key: str) -> int:
+    """Add one to the counter (creating it at 1) and read the result, in one statement."""
+    connection = connections[numbers_alias()]
     quote = connection.ops.quote_name
     table, value, key_column = quote(TicketSequence._meta.db_table), quote("value"), quote("key")
-    sql = f"UPDATE {table} SET {value} = {value} + 1 WHERE {key_column} = %s RETURNING {value}"  # noqa: S608
+    sql = (
+        f"INSERT INTO {table} ({key_column}, {value}) VALUES (%s, 1) "  # noqa: S608
+        f"ON CONFLICT ({key_column}) DO UPDATE SET {value} = {table}.{value} + 1 "
+        f"RETURNING {value}"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [key])
         row = cursor.fetchone()
-    return int(row[0]) if row else None
+    return int(row[0])

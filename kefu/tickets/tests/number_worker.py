@@ -9,6 +9,9 @@ worker writes to the same, real, committed database as its siblings.
                                                        register COUNT orders as agent 1001 and
                                                        print their numbers as one JSON line
     python number_worker.py report TYPE                print {"orders": n, "sequences": {...}}
+    python number_worker.py hold TYPE PHONE            register one order in a transaction left
+                                                       open: print "holding NUMBER", commit on
+                                                       "release" from stdin
 
 The "ready"/"go" handshake lets the parent release every worker at the same moment, after the
 slow part (starting Python and Django) is over, so that the workers really do collide.
@@ -42,6 +45,14 @@ def setup() -> None:
 
 
 def create(count: int, type_code: str, phone: str) -> list[str]:
+    _register(type_code, phone, 0)  # import and warm up everything before saying ready
+    print("ready", flush=True)
+    if sys.stdin.readline().strip() != "go":
+        raise SystemExit("no go signal")
+    return _register(type_code, phone, count)
+
+
+def _register(type_code: str, phone: str, count: int) -> list[str]:
     from kefu.org.models import User
     from kefu.tickets import actions
     from kefu.tickets.choices import Channel
@@ -50,9 +61,6 @@ def create(count: int, type_code: str, phone: str) -> list[str]:
     agent = User.objects.get(employee_no="1001")
     call_type = CallType.objects.get(code=type_code)
     level = "III" if call_type.is_complaint else ""
-    print("ready", flush=True)
-    if sys.stdin.readline().strip() != "go":
-        raise SystemExit("no go signal")
     numbers = []
     for i in range(count):
         ticket = actions.register(
@@ -68,6 +76,17 @@ def create(count: int, type_code: str, phone: str) -> list[str]:
         )
         numbers.append(ticket.number)
     return numbers
+
+
+def hold(type_code: str, phone: str) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        (number,) = _register(type_code, phone, 1)
+        print(f"holding {number}", flush=True)
+        if sys.stdin.readline().strip() != "release":
+            raise SystemExit("no release signal")
+    print("committed", flush=True)
 
 
 def report(type_code: str) -> dict[str, object]:
@@ -91,6 +110,8 @@ def main(argv: list[str]) -> None:
     elif command == "create":
         count, type_code, phone = args
         print(json.dumps({"numbers": create(int(count), type_code, phone)}), flush=True)
+    elif command == "hold":
+        hold(*args)
     elif command == "report":
         print(json.dumps(report(*args)), flush=True)
     else:

@@ -78,7 +78,9 @@ def test_the_day_in_a_number_is_the_center_local_day_not_utc():
 # --- Several processes at once --------------------------------------------------------------------
 
 
-def _run_workers(env: dict[str, str], count: int, processes: int = 2) -> list[list[str]]:
+def _run_workers(
+    env: dict[str, str], count: int, processes: int = 2, timeout: float = 300
+) -> list[list[str]]:
     """Start the workers, wait until each is ready, release them together, collect numbers."""
     workers = []
     for index in range(processes):
@@ -106,7 +108,7 @@ def _run_workers(env: dict[str, str], count: int, processes: int = 2) -> list[li
             worker.stdin.flush()
         results = []
         for worker in workers:
-            out, err = worker.communicate(timeout=300)
+            out, err = worker.communicate(timeout=timeout)
             assert worker.returncode == 0, err
             results.append(json.loads(out.strip().splitlines()[-1])["numbers"])
         return results
@@ -187,9 +189,11 @@ def _sequences() -> dict[str, int]:
     not IS_POSTGRES, reason="R-WO-11 process test needs PostgreSQL (set KEFU_DATABASE_URL)"
 )
 @pytest.mark.django_db(transaction=True)
-def test_two_processes_registering_at_once_get_unique_numbers_and_none_is_lost():
+@pytest.mark.parametrize("own_connection", ["1", "0"], ids=["numbers-connection", "in-order"])
+def test_two_processes_registering_at_once_get_unique_numbers_and_none_is_lost(own_connection):
     """R-WO-11 (issue 3): two OS processes create 40 orders each at the same moment in the
-    committed PostgreSQL test database; all 80 numbers are distinct and consecutive.
+    committed PostgreSQL test database; all 80 numbers are distinct and consecutive — with the
+    counter stepped on its own connection (the production default) and inside the order.
 
     ``transaction=True`` so that what the test writes is committed and the children see it.
     No ``serialized_rollback``: after an earlier transactional test without it has flushed the
@@ -202,13 +206,48 @@ def test_two_processes_registering_at_once_get_unique_numbers_and_none_is_lost()
     before = _sequences()
     orders_before = Ticket.objects.count()
 
-    results = _run_workers(_child_env(_test_database_url()), PER_PROCESS)
+    env = _child_env(_test_database_url(), KEFU_NUMBERS_OWN_CONNECTION=own_connection)
+    results = _run_workers(env, PER_PROCESS)
 
     numbers = [number for numbers in results for number in numbers]
     assert [len(r) for r in results] == [PER_PROCESS, PER_PROCESS]
     assert Ticket.objects.count() == orders_before + 2 * PER_PROCESS
     assert Ticket.objects.filter(number__in=numbers).count() == 2 * PER_PROCESS
     _assert_unique_and_gapless(results, before, _sequences())
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="the numbers connection exists on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_an_open_order_does_not_hold_up_the_next_number_of_its_type():
+    """With the counter on its own connection, an order whose transaction is still open (a slow
+    request) does not make the next creator of the same type wait for it."""
+    _seed_taxonomy()
+    load_org()
+    env = _child_env(_test_database_url(), KEFU_NUMBERS_OWN_CONNECTION="1")
+    holder = subprocess.Popen(  # noqa: S603 - our own script, run by our own interpreter
+        [sys.executable, str(WORKER), "hold", TYPE, "+8613900001111"],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdin is not None
+        line = holder.stdout.readline().strip()
+        assert line.startswith("holding "), holder.stderr.read() if holder.stderr else line
+        held = line.split()[1]
+        # Times out (fails) if the second creator queues behind the open transaction.
+        other = _run_workers(env, 1, processes=1, timeout=60)[0][0]
+        holder.stdin.write("release\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "committed"
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+    assert int(other.rsplit("-", 1)[1]) == int(held.rsplit("-", 1)[1]) + 1
+    assert Ticket.objects.filter(number__in=[held, other]).count() == 2
 
 
 @pytest.mark.skipif(not IS_SQLITE, reason="SQLite variant; the PostgreSQL pass runs the full test")
