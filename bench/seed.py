@@ -101,15 +101,25 @@ class Writer:
     """Inserts plain tuples into a model's table: ``executemany`` on SQLite, ``COPY`` on
     PostgreSQL. Values must already be in the database's form (see ``dt`` and ``flag``)."""
 
-    def __init__(self, connection: Any, model: Any, fields: list[str]) -> None:
+    def __init__(
+        self,
+        connection: Any,
+        model: Any,
+        fields: list[str],
+        constants: dict[str, Any] | None = None,
+    ) -> None:
+        """``constants``: columns with the same value on every row (the model defaults of
+        columns the seed does not vary; raw inserts get no Django defaults)."""
         self.connection = connection
         self.table = model._meta.db_table
-        self.columns = [model._meta.get_field(name).column for name in fields]
+        self.constants = tuple((constants or {}).values())
+        names = [*fields, *(constants or {})]
+        self.columns = [model._meta.get_field(name).column for name in names]
         self.rows: list[tuple[Any, ...]] = []
         self.count = 0
 
     def add(self, row: tuple[Any, ...]) -> None:
-        self.rows.append(row)
+        self.rows.append(row + self.constants)
 
     def flush(self) -> None:
         if not self.rows:
@@ -252,6 +262,13 @@ def main() -> None:
         connection,
         Customer,
         ["id", "name", "kind", "customer_type", "tier", "region", "notes", "created_at"],
+        constants={
+            "source": "hotline",
+            "external_id": "",
+            "id_number": "",
+            "registered_on": now.date().isoformat(),
+            "updated_at": dt(now),
+        },
     )
     contact_writer = Writer(connection, ContactPoint, ["customer", "kind", "value", "is_primary"])
     first_customer = Customer.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -319,7 +336,16 @@ def main() -> None:
         "help_requested", "has_pending_draft", "resolution", "close_reason", "closed_at",
         "search_text", "version", "updated_at", "updated_by",
     ]  # fmt: skip
-    ticket_writer = Writer(connection, Ticket, ticket_fields)
+    ticket_writer = Writer(
+        connection,
+        Ticket,
+        ticket_fields,
+        constants={
+            "escalation_level": 0,
+            "at_manager_hotline": flag(False),
+            "waiting_on_customer": flag(False),
+        },
+    )
     event_writer = Writer(
         connection,
         TimelineEvent,

@@ -16,8 +16,13 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import SessionAuth
 
+from kefu.audit.api import router as audit_router
+from kefu.callbacks.api import router as callbacks_router
 from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.core.idempotency import IdempotencyKeyReused
+from kefu.customers.api import router as customers_router
+from kefu.kb.api import router as kb_router
+from kefu.notifications.api import router as notifications_router
 from kefu.org.api import router as org_router
 from kefu.org.tokens import BearerKey
 from kefu.tickets.api import router as tickets_router
@@ -47,6 +52,11 @@ api = NinjaAPI(
 )
 api.add_router("/", org_router)
 api.add_router("/", tickets_router)
+api.add_router("/", audit_router)
+api.add_router("/kb/", kb_router)
+api.add_router("/customers/", customers_router)
+api.add_router("/", notifications_router)
+api.add_router("/callbacks/", callbacks_router)
 
 
 # --- Errors -------------------------------------------------------------------------------------

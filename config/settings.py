@@ -38,6 +38,11 @@ INSTALLED_APPS = [
     "kefu.org",
     "kefu.customers",
     "kefu.tickets",
+    "kefu.sla",
+    "kefu.kb",
+    "kefu.audit",
+    "kefu.notifications",
+    "kefu.callbacks",
 ]
 if env_bool("KEFU_BENCH", False):  # benchmark runs only: the reference endpoint of bench/
     INSTALLED_APPS += ["kefu.bench"]
@@ -50,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kefu.core.middleware.LanguageMiddleware",
+    "kefu.audit.context.AuditContextMiddleware",  # who acted, from where (R-SEC-3)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -222,8 +228,27 @@ MEDIA_ROOT = Path(env_str("KEFU_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 
 # --- E-mail -------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("KEFU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# SMTP when KEFU_EMAIL_HOST is set, the console otherwise; KEFU_EMAIL_BACKEND overrides both.
+EMAIL_HOST = env_str("KEFU_EMAIL_HOST", "")
+EMAIL_BACKEND = env_str(
+    "KEFU_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("KEFU_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("KEFU_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("KEFU_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KEFU_EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("KEFU_EMAIL_USE_SSL", False)
+if EMAIL_USE_SSL:
+    EMAIL_USE_TLS = False  # Django refuses both at once; implicit TLS (port 465) wins
+EMAIL_TIMEOUT = env_int("KEFU_EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("KEFU_DEFAULT_FROM_EMAIL", "kefu@localhost")
+# The address staff open Kefu at (https://kefu.example.cn), for the links in e-mails.
+KEFU_BASE_URL = env_str("KEFU_BASE_URL", "")
+# SMS gateway plug-in (kefu.notifications.sms): the default sends nothing and says so.
+KEFU_SMS_BACKEND = env_str("KEFU_SMS_BACKEND", "kefu.notifications.sms.NotConfiguredBackend")
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

@@ -21,6 +21,12 @@ urlpatterns = [
     path("accounts/unlock/", core_views.unlock, name="unlock_account"),
     path("org/", include("kefu.org.urls")),
     path("tickets/", include("kefu.tickets.urls")),
+    path("customers/", include("kefu.customers.urls")),
+    path("sla/", include("kefu.sla.urls")),
+    path("audit/", include("kefu.audit.urls")),
+    path("kb/", include("kefu.kb.urls")),
+    path("notifications/", include("kefu.notifications.urls")),
+    path("callbacks/", include("kefu.callbacks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -7,6 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# Who may open the admin site at all; each page inside still checks its own model permission.
+# Administrators manage staff, roles and taxonomy; managers edit the SLA policies (R-SLA-1).
+ADMIN_SITE_PERMISSIONS = ("org.manage", "sla.manage_policies")
+
 
 class KefuAdminSite(admin.AdminSite):
     site_header = _("Kefu administration")
@@ -27,4 +31,4 @@ class KefuAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return bool(user.is_active and user.has_perm("org.manage"))
+        return bool(user.is_active and any(user.has_perm(p) for p in ADMIN_SITE_PERMISSIONS))

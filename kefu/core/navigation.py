@@ -12,6 +12,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.admin_site import ADMIN_SITE_PERMISSIONS
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -32,8 +34,28 @@ MAIN_NAV: tuple[NavItem, ...] = (
         "tickets:list",
         ("tickets.view_own", "tickets.view_department", "tickets.view_center"),
     ),
+    NavItem(
+        _("Knowledge base"),
+        "kb:index",
+        ("kb.view", "kb.edit", "kb.read_notice", "kb.confirm"),
+    ),
+    NavItem(_("SLA report"), "sla:report", ("reports.view", "sla.manage_policies")),
+    NavItem(_("Customers"), "customers:list", ("customers.view",)),
+    NavItem(_("Callbacks"), "callbacks:queue", ("callbacks.make",)),
+    NavItem(_("Manager hotline"), "callbacks:hotline", ("tickets.take_escalated",)),
+    NavItem(
+        _("Complaint statistics"),
+        "callbacks:statistics",
+        ("reports.satisfaction", "reports.view"),
+    ),
+    NavItem(_("Suggestions"), "callbacks:suggestions", ("suggestions.classify",)),
     NavItem(_("Organisation"), "org:directory", ("core.use_workspace",)),
-    NavItem(_("Administration"), "admin:index", ("org.manage",)),
+    NavItem(
+        _("Data security"),
+        "audit:index",
+        ("audit.view", "customers.request_export", "customers.approve_export"),
+    ),
+    NavItem(_("Administration"), "admin:index", ADMIN_SITE_PERMISSIONS),
     NavItem(_("API"), "api-1:openapi-view", ("config.manage_integrations",)),
 )
 

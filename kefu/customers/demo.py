@@ -14,11 +14,19 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
-from kefu.customers.choices import ContactKind, CustomerKind, CustomerTier, CustomerType
-from kefu.customers.models import ContactPoint, Customer
+from kefu.customers.choices import (
+    ContactKind,
+    CustomerKind,
+    CustomerTier,
+    CustomerType,
+    Source,
+)
+from kefu.customers.models import ContactPoint, Customer, Tag
 from kefu.customers.services import customers_with_phone
 from kefu.lib.phones import normalize_phone
 from kefu.org.demo import STAFF
@@ -207,6 +215,11 @@ class _Spec:
     email: str
     address: str
     notes: str
+    vip_level: int | None = None
+    birthday: date | None = None
+    registered_days_ago: int = 0
+    idle_days: int = 0  # days since the last contact outside orders (R-CUS-3 dormancy)
+    tags: tuple[str, ...] = ()
 
 
 def _mobile(rng: random.Random) -> str:
@@ -250,6 +263,9 @@ def _specs() -> list[_Spec]:
             CustomerTier.VIP: "星级客户，投诉由高级话务员处理",
             CustomerTier.IMPORTANT: "区人大代表，来电优先处理",
         }.get(tier, "")
+        email = f"user{rng.randint(1000, 9999)}@example.cn" if rng.random() < 0.25 else ""
+        home = address(region) if rng.random() < 0.6 else ""
+        born = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
         specs.append(
             _Spec(
                 name=name,
@@ -259,9 +275,14 @@ def _specs() -> list[_Spec]:
                 region=region,
                 contact=name,
                 phones=tuple(phones),
-                email=f"user{rng.randint(1000, 9999)}@example.cn" if rng.random() < 0.25 else "",
-                address=address(region) if rng.random() < 0.6 else "",
+                email=email,
+                address=home,
                 notes=notes,
+                vip_level=rng.randint(1, 5) if tier == CustomerTier.VIP else None,
+                birthday=born,
+                registered_days_ago=rng.randint(30, 365 * 8),
+                idle_days=rng.randint(1, 700),
+                tags=tuple(t for t in ("宽带", "电视", "手机") if rng.random() < 0.3),
             )
         )
     for org in ORGANISATIONS:
@@ -280,6 +301,9 @@ def _specs() -> list[_Spec]:
                 email=f"service@{org.email_domain}",
                 address=address(org.region),
                 notes="；".join(part for part in (f"联系人：{org.contact}", org.note) if part),
+                registered_days_ago=rng.randint(365, 365 * 10),
+                idle_days=rng.randint(1, 400),
+                tags=("集团客户",) if org.tier != ORDINARY else (),
             )
         )
     return specs
@@ -293,15 +317,24 @@ def load_customers(created_by: User | None = None) -> list[DemoCustomer]:
         primary = spec.phones[0]
         customer = customers_with_phone(primary).order_by("pk").first()
         if customer is None:
+            now = timezone.now()
             customer = Customer.objects.create(
                 name=spec.name,
                 kind=spec.kind,
                 customer_type=spec.customer_type,
                 tier=spec.tier,
+                vip_level=spec.vip_level,
                 region=spec.region,
                 notes=spec.notes,
+                birthday=spec.birthday,
+                registered_on=timezone.localdate() - timedelta(days=spec.registered_days_ago),
+                last_activity_at=now - timedelta(days=spec.idle_days),
+                source=Source.HOTLINE if spec.kind == CustomerKind.PERSON else Source.SALES,
                 created_by=created_by,
             )
+            if spec.tags:
+                Tag.objects.bulk_create([Tag(name=t) for t in spec.tags], ignore_conflicts=True)
+                customer.tags.set(Tag.objects.filter(name__in=spec.tags))
             contacts = [
                 ContactPoint(
                     customer=customer, kind=ContactKind.PHONE, value=phone, is_primary=i == 0

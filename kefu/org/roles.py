@@ -43,6 +43,11 @@ TICKETS_INTAKE = {
     "tickets.hand_over",  # R-WO-10
     "kb.view",
     "stats.view_own",
+    "customers.view",  # R-CUS-1: the customer page, screen pop
+    "customers.edit",
+    "customers.work_tasks",  # R-CUS-3: wake-up and birthday calls
+    "customers.view_personal_data",  # R-SEC-1: on the phone with the customer (decision 0006)
+    "callbacks.record_rating",  # R-CB-5: the post-call rating, also sent by telephony's token
 }
 TICKETS_TEXT_ENTRY = {
     "tickets.register",
@@ -50,6 +55,8 @@ TICKETS_TEXT_ENTRY = {
     "tickets.view_own",
     "tickets.add_note",
     "tickets.hand_over",  # R-WO-10: a clerk hands the order on to an agent
+    "customers.view",
+    "customers.edit",
 }
 TICKETS_RECORDING = {
     "tickets.register",
@@ -57,6 +64,8 @@ TICKETS_RECORDING = {
     "tickets.view_own",
     "tickets.add_note",
     "tickets.hand_over",
+    "customers.view",
+    "customers.edit",
 }
 TICKETS_SENIOR = {
     "tickets.review",  # R-WO-3
@@ -67,6 +76,8 @@ TICKETS_SENIOR = {
     "tickets.view_center",
     "tickets.reopen",
     "qa.evaluate_business_skill",
+    "kb.from_case",  # R-KB-4: hard-case answers become draft articles
+    "tickets.escalate",  # R-ESC-1, R-ESC-3
 }
 CALLBACKS = {
     "callbacks.make",  # R-CB-1..4
@@ -76,9 +87,27 @@ CALLBACKS = {
     "tickets.draft_dispatch",  # R-CB-4: second dispatch, reviewed by a senior agent
     "tickets.add_note",
     "reports.satisfaction",  # R-CB-6
+    "customers.view",
+    "customers.work_tasks",  # R-CUS-3
+    "customers.view_personal_data",  # R-SEC-1: calls customers back (decision 0006)
+    "tickets.escalate",  # R-ESC-3: repeated complaints to the manager hotline
 }
-KNOWLEDGE = {"kb.view", "kb.edit", "kb.publish", "suggestions.classify", "kb.file_documents"}
-QUALITY = {"qa.inspect", "qa.manage_scorecards", "qa.publish", "tickets.view_center", "kb.view"}
+KNOWLEDGE = {
+    "kb.view",
+    "kb.edit",
+    "kb.publish",
+    "suggestions.classify",
+    "kb.file_documents",
+    "kb.study",  # R-KB-1: studies the notice, collects information
+}
+QUALITY = {
+    "qa.inspect",
+    "qa.manage_scorecards",
+    "qa.publish",
+    "tickets.view_center",
+    "kb.view",
+    "customers.view",  # contact history, numbers masked (R-SEC-1)
+}
 STATISTICS = {"reports.view", "reports.produce"}  # R-REP-3: no editing of figures
 TEAM_LEAD = {
     "wfm.view_team",
@@ -89,11 +118,15 @@ TEAM_LEAD = {
     "stats.view_team",
     "tickets.view_center",
     "org.view_team",
+    "kb.study",  # R-KB-1: the team studies a business notice
     # R-WO-2 D: a secondary complaint about an agent goes to their superior, the team leader,
     # who then handles it like a department handler.
     "tickets.accept",
     "tickets.feedback",
     "tickets.ask_superior",
+    "customers.view",
+    "customers.campaign",  # R-CUS-3: wake-up campaigns for the team
+    "customers.view_personal_data",  # R-SEC-1: calls back on D complaints (decision 0006)
 }
 SUPERVISOR = {
     "wfm.publish_roster",  # R-WFM-2
@@ -103,26 +136,52 @@ SUPERVISOR = {
     "qa.anomaly_report",  # R-QA-6
     "customers.own_archive",
     "customers.view_personal_data",
+    "customers.request_export",  # R-SEC-2: asks; a manager approves
+    "customers.view",
+    "customers.edit",
+    "customers.import",  # R-CUS-1
+    "customers.merge",  # R-CUS-1
+    "customers.campaign",  # R-CUS-3
     "stats.view_center",
     "reports.view",
     "org.view_team",
+    "kb.read_notice",  # R-KB-1: the center director reads business notices
 }
 MANAGER_ONLY = {
     "wfm.approve_long_leave",  # R-WFM-5
     "customers.approve_export",  # R-SEC-2
     "sla.manage_policies",
+    "sla.view_policy",  # SLA policies and their time limits, in the admin site
+    "sla.add_policy",
+    "sla.change_policy",
+    "sla.view_target",
+    "sla.add_target",
+    "sla.change_target",
+    "sla.delete_target",
+    "sla.view_calendar",
+    "sla.view_calendaroverride",
     "kb.approve",
+    "kb.confirm",  # R-KB-1: for the center's own articles (no issuing department)
     "kpi.manage_rules",  # R-KPI-2
     "kpi.review_grievance_award",  # R-KPI-3
     "audit.view",
 }
-MANAGER_HOTLINE = {"tickets.take_escalated", "tickets.view_center", "tickets.add_note", "kb.view"}
+MANAGER_HOTLINE = {
+    "tickets.take_escalated",
+    "tickets.view_center",
+    "tickets.add_note",
+    "kb.view",
+    "customers.view",
+    "customers.view_personal_data",  # R-SEC-1: calls complainants back (decision 0006)
+}
 HANDLER = {
     "tickets.view_department",  # R-ORG-3: only their department's orders
     "tickets.accept",
     "tickets.feedback",  # R-WO-6
     "tickets.ask_superior",  # R-WO-7
     "tickets.add_note",
+    "customers.view_personal_data",  # R-SEC-1: contacts the customer to fix it (decision 0006)
+    "kb.confirm",  # R-KB-1: the issuing department confirms the wording
 }
 ADMINISTRATION = {
     "org.manage",  # the admin site for staff, roles and departments
@@ -157,8 +216,29 @@ ADMINISTRATION = {
     "tickets.change_routingrule",
     "tickets.delete_routingrule",
     "sla.manage_calendars",
+    "sla.view_calendar",  # R-SLA-3 calendars and holiday / 调休 overrides, in the admin site
+    "sla.add_calendar",
+    "sla.change_calendar",
+    "sla.view_calendaroverride",
+    "sla.add_calendaroverride",
+    "sla.change_calendaroverride",
+    "sla.delete_calendaroverride",
+    "sla.view_policy",  # administrators also edit SLA policies (SPEC §1)
+    "sla.add_policy",
+    "sla.change_policy",
+    "sla.view_target",
+    "sla.add_target",
+    "sla.change_target",
+    "sla.delete_target",
+    "sla.view_clock",
     "config.manage_integrations",
     "audit.view",
+    "customers.view_customersettings",  # R-CUS-3 dormancy period, in the admin site
+    "customers.change_customersettings",
+    "notifications.view_delivery",  # e-mail / SMS delivery records, in the admin site
+    "notifications.resend_delivery",  # send failed / not-configured ones again
+    "callbacks.view_callbacksettings",  # R-CB-1/2/6 numbers, in the admin site
+    "callbacks.change_callbacksettings",
 }
 
 

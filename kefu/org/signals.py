@@ -30,11 +30,11 @@ def roles_changed(
 
 
 @receiver(pre_delete, sender=Role)
-def remember_staff_of_deleted_role(sender: Any, instance: Role, **kwargs: Any) -> None:
+def remember_staff_of_deleted_role(sender: Any, instance: Any, **kwargs: Any) -> None:
     instance._former_staff = list(instance.staff.values_list("pk", flat=True))
 
 
 @receiver(post_delete, sender=Role)
-def role_deleted(sender: Any, instance: Role, **kwargs: Any) -> None:
+def role_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     for user in User.objects.filter(pk__in=getattr(instance, "_former_staff", [])):
         user.refresh_role_list()

@@ -191,3 +191,35 @@ class EventKind(models.TextChoices):
     FEEDBACK_SENT_BACK = "feedback_sent_back", _("Sent back to handler")
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
+    # Time limits and escalation (SPEC §5, kefu.sla).
+    SLA_WARNING = "sla_warning", _("Time limit warning")
+    SLA_ALARM = "sla_alarm", _("Time limit passed")
+    ESCALATED = "escalated", _("Escalated")
+    MANAGER_HOTLINE = "manager_hotline", _("Handed to the manager hotline")
+    PLANNED_RESOLUTION = "planned_resolution", _("Planned resolution time stated")
+    CUSTOMER_INFORMED = "customer_informed", _("Customer told of the escalation")
+    WAITING_ON_CUSTOMER = "waiting_on_customer", _("Waiting on the customer")
+    CUSTOMER_RESPONDED = "customer_responded", _("Customer responded")
+
+
+class EscalationKind(models.TextChoices):
+    """R-ESC-1..3: one step along the path, or the manager hotline."""
+
+    STEP = "step", _("One step up the escalation path")
+    MANAGER_HOTLINE = "manager_hotline", _("Manager hotline")
+
+
+class EscalationReason(models.TextChoices):
+    OVERDUE = "overdue", _("Past its time limit")
+    REPEATED = "repeated", _("Repeated complaint")
+    REFUSED = "refused", _("Customer does not accept a correct answer")
+    MANUAL = "manual", _("Escalated by staff")
+
+
+# R-ESC-1: front-line desk → second-line staff → department head → higher experts.
+ESCALATION_LEVELS: tuple[object, ...] = (
+    _("Front-line desk"),
+    _("Second-line staff"),
+    _("Department head"),
+    _("Higher experts"),
+)

@@ -168,10 +168,49 @@ def is_keyword_search(text: str) -> bool:
     return _search_kind(text)[0] == "words"
 
 
+SORTS = {"received": _("Newest first"), "due": _("Due soonest (SLA)")}
+
+
+def _due_cursor(ticket: Ticket) -> str:
+    assert ticket.sla_due_at is not None  # noqa: S101 - rows of a due page have one
+    raw = f"due|{ticket.sla_due_at.isoformat()}|{ticket.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _due_position(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        tag, when_text, pk_text = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+        when = parse_datetime(when_text)
+        return (when, int(pk_text)) if tag == "due" and when else None
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def page_by_due(qs: QuerySet[Ticket], cursor: str = "", size: int = 50) -> tuple[list[Ticket], str]:
+    """Orders with a running SLA clock, soonest due first (kefu.sla keeps ``sla_due_at``);
+    keyset-paginated on the (sla_due_at, id) index like the other lists."""
+    qs = qs.filter(sla_due_at__isnull=False).order_by("sla_due_at", "id")
+    position = _due_position(cursor) if cursor else None
+    if position:
+        when, pk = position
+        qs = qs.filter(sla_due_at__gte=when).filter(Q(sla_due_at__gt=when) | Q(id__gt=pk))
+    rows = list(qs[: size + 1])
+    next_cursor = _due_cursor(rows[size - 1]) if len(rows) > size else ""
+    return rows[:size], next_cursor
+
+
 def page(
-    qs: QuerySet[Ticket], cursor: str = "", size: int = 50, *, by_id: bool = False
+    qs: QuerySet[Ticket],
+    cursor: str = "",
+    size: int = 50,
+    *,
+    by_id: bool = False,
+    by_due: bool = False,
 ) -> tuple[list[Ticket], str]:
     """One page and the cursor of the next ("" when this is the last)."""
+    if by_due and not by_id:
+        return page_by_due(qs, cursor, size)
     position = decode_cursor(cursor) if cursor else None
     if by_id:
         qs = qs.order_by("-id")

@@ -14,12 +14,10 @@ from typing import Any
 from ninja import Field, Schema
 
 from kefu.customers.choices import ContactKind
-from kefu.lib.phones import mask
+from kefu.customers.masking import shown_phone
 from kefu.org.models import Department, User
 from kefu.tickets.models import DispatchDraft, Ticket, TimelineEvent
 from kefu.tickets.queries import pending_draft
-
-PERSONAL_DATA = "customers.view_personal_data"
 
 # --- Responses ---------------------------------------------------------------------------------
 
@@ -277,10 +275,8 @@ def code_name(item: Any) -> CodeName | None:
 
 
 def phone_for(user: Any, e164: str) -> str:
-    """R-SEC-1: the number as stored for those who may see personal data, else masked."""
-    if not e164:
-        return ""
-    return e164 if user.has_perm(PERSONAL_DATA) else mask(e164)
+    """R-SEC-1 (one rule, kefu.customers.masking): E.164 in full or masked."""
+    return shown_phone(user, e164, as_e164=True)
 
 
 def list_item(user: Any, ticket: Ticket) -> TicketListItem:

@@ -271,7 +271,19 @@ def test_manager_holds_everything_in_the_center() -> None:
         ("audit.view", {"manager", "administrator"}),
         ("sla.manage_policies", {"manager", "administrator"}),
         ("customers.approve_export", {"manager"}),  # R-SEC-2
-        ("customers.view_personal_data", {"supervisor", "manager"}),  # §13
+        (  # R-SEC-1: the roles that talk to customers (decision 0006)
+            "customers.view_personal_data",
+            {
+                "agent",
+                "senior_agent",
+                "callback_surveyor",
+                "team_leader",
+                "supervisor",
+                "manager",
+                "manager_hotline",
+                "department_handler",
+            },
+        ),
         ("wfm.approve_long_leave", {"manager"}),  # R-WFM-5
         ("wfm.publish_roster", {"supervisor", "manager"}),  # R-WFM-2
         ("tickets.review", {"senior_agent", "manager"}),  # R-WO-3

@@ -7,7 +7,7 @@ The UI, the API, jobs and commands all call these functions; nothing else writes
 
 The modules: ``_base`` (what every action shares), ``intake`` (registration, notes, contacts,
 hand-over), ``dispatch`` (dispatch and review), ``handling`` (the receiving department),
-``center`` (resolve, confirm, close, reopen).
+``center`` (resolve, confirm, close, reopen), ``escalation`` (R-ESC-1..4, with kefu.sla).
 """
 
 from kefu.tickets.actions._base import FUTURE_TOLERANCE, permitted, route_for
@@ -26,6 +26,14 @@ from kefu.tickets.actions.dispatch import (
     submit_dispatch_draft,
     submit_follow_up,
     submit_withdrawal,
+)
+from kefu.tickets.actions.escalation import (
+    customer_responded,
+    escalate,
+    hand_to_manager_hotline,
+    inform_customer,
+    plan_resolution,
+    wait_on_customer,
 )
 from kefu.tickets.actions.handling import Feedback, accept, ask_superior, feed_back
 from kefu.tickets.actions.intake import (
@@ -57,13 +65,18 @@ __all__ = [
     "close",
     "close_harassment",
     "confirm",
+    "customer_responded",
     "dispatch_now",
+    "escalate",
     "feed_back",
     "hand_over",
+    "hand_to_manager_hotline",
+    "inform_customer",
     "log_customer_contact",
     "mark_urgent",
     "open_orders_for",
     "permitted",
+    "plan_resolution",
     "register",
     "reopen",
     "resolve_first_contact",
@@ -75,4 +88,5 @@ __all__ = [
     "submit_withdrawal",
     "update_details",
     "validate_registration",
+    "wait_on_customer",
 ]

@@ -29,6 +29,7 @@ from kefu.tickets.models import (
     TimelineEvent,
 )
 from kefu.tickets.routing import Route, decide
+from kefu.tickets.signals import ticket_event
 
 # A clock a few minutes fast on the agent's PC must not make a contact "received in the future".
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -89,7 +90,7 @@ def _event(
     visibility: str = Visibility.INTERNAL,
     data: dict[str, Any] | None = None,
 ) -> TimelineEvent:
-    return TimelineEvent.objects.create(
+    event = TimelineEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=actor,
@@ -100,6 +101,8 @@ def _event(
         visibility=visibility,
         data=data or {},
     )
+    ticket_event.send(sender=Ticket, ticket=ticket, event=event)  # kefu.sla clocks
+    return event
 
 
 def _move(

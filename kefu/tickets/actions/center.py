@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import IllegalTransition
+from kefu.notifications import work_orders as notices
 from kefu.org.models import User
 from kefu.tickets.actions._base import (
     _end_dispatches,
@@ -99,7 +100,7 @@ def send_back_feedback(
     """Not resolved: back to the handler with the reason (R-WO-8)."""
     _require(actor, "tickets.confirm", ticket)
     text = _required_text(reason, "reason", _("Say what is still not resolved."))
-    return _move(
+    locked = _move(
         actor,
         ticket,
         Move.SEND_BACK_FEEDBACK,
@@ -107,6 +108,8 @@ def send_back_feedback(
         expected_version=expected_version,
         body=text,
     )
+    notices.feedback_sent_back(actor, locked, text)
+    return locked
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import IllegalTransition
+from kefu.notifications import work_orders as notices
 from kefu.org.models import Department, User
 from kefu.tickets.actions._base import (
     _bump,
@@ -118,6 +119,7 @@ def submit_dispatch_draft(
         data={"kind": kind, "department": department.name, "handler": handler.name},
         changes={"has_pending_draft": True},
     )
+    notices.review_needed(actor, locked)
     return DispatchDraft.objects.create(
         ticket=locked,
         kind=kind,
@@ -153,6 +155,7 @@ def dispatch_now(
         changes={"department": department, "handler": handler},
     )
     _send_dispatch(actor, locked, department, handler, instructions.strip(), reviewed_by=actor)
+    notices.dispatched(actor, locked, handler, instructions.strip())
     return locked
 
 
@@ -190,6 +193,7 @@ def _submit_side_draft(
     locked.has_pending_draft = True
     _bump(locked, actor)
     _event(locked, actor, EventKind.DRAFT_SUBMITTED, body=body, data={"kind": kind})
+    notices.review_needed(actor, locked)
     return DispatchDraft.objects.create(
         ticket=locked,
         kind=kind,
@@ -260,6 +264,7 @@ def approve_draft(
             locked_draft.instructions,
             reviewed_by=actor,
         )
+        notices.dispatched(actor, result, person, locked_draft.instructions)
     elif locked_draft.kind == DraftKind.WITHDRAWAL:
         result = _move(
             actor,
@@ -272,9 +277,11 @@ def approve_draft(
             changes={"has_pending_draft": False, "close_reason": CloseReason.WITHDRAWN},
         )
         _end_dispatches(result)
+        notices.withdrawn(actor, result, locked_draft.handler, locked_draft.instructions)
     else:  # follow-up: the state stays, the handler is told what changed
         result = _touch(actor, ticket, expected_version, has_pending_draft=False)
         _event(result, actor, EventKind.FOLLOW_UP, body=locked_draft.instructions, data=data)
+        notices.follow_up(actor, result, locked_draft.handler, locked_draft.instructions)
 
     locked_draft.status = DraftStatus.APPROVED
     locked_draft.reviewed_by = actor
@@ -307,6 +314,7 @@ def send_back_draft(
     else:
         result = _touch(actor, ticket, expected_version, has_pending_draft=False)
         _event(result, actor, EventKind.DRAFT_SENT_BACK, body=text, data=data)
+    notices.draft_sent_back(actor, locked_draft, text)
     locked_draft.status = DraftStatus.SENT_BACK
     locked_draft.reviewed_by = actor
     locked_draft.reviewed_at = timezone.now()

@@ -1,3 +1,4 @@
+from kefu.tickets.models.escalation import Escalation
 from kefu.tickets.models.taxonomy import (
     BusinessLine,
     CallType,
@@ -21,6 +22,7 @@ __all__ = [
     "CallType",
     "Dispatch",
     "DispatchDraft",
+    "Escalation",
     "Nature",
     "RequestKind",
     "RoutingRule",

@@ -148,6 +148,22 @@ class Ticket(models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    # Time limits and escalation (SPEC §5). ``sla_due_at`` is the earliest due time of the
+    # order's running SLA clocks, kept by kefu.sla so queues can sort by it with an index.
+    sla_due_at = models.DateTimeField(_("next due"), null=True, blank=True, editable=False)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    escalated_to = models.ForeignKey(
+        USER,
+        verbose_name=_("escalated to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="escalated_tickets",
+    )
+    at_manager_hotline = models.BooleanField(_("at the manager hotline"), default=False)
+    waiting_on_customer = models.BooleanField(_("waiting on the customer"), default=False)
+    planned_resolution_at = models.DateTimeField(_("planned resolution"), null=True, blank=True)
+
     search_text = models.TextField(
         blank=True, editable=False, help_text="Segmented words, indexed for search (lib.segment)."
     )
@@ -172,6 +188,8 @@ class Ticket(models.Model):
                 fields=["contact_phone", "-received_at", "-id"], name="tickets_phone_recent"
             ),
             models.Index(fields=["customer", "status"], name="tickets_customer_status"),
+            # Queues sorted by the next SLA due time (kefu.sla), keyset-paginated.
+            models.Index(fields=["sla_due_at", "id"], name="tickets_sla_due"),
         ]
 
     def __str__(self) -> str:

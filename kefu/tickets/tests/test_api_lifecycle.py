@@ -114,16 +114,20 @@ def test_a_handler_of_another_department_gets_404_and_no_row_in_lists(org):
     assert number not in [row["number"] for row in listed["items"]]
 
 
-def test_an_agent_sees_the_phone_masked_and_a_supervisor_in_full(org):
-    """R-SEC-1."""
+def test_the_agent_on_the_phone_sees_the_number_and_qa_sees_it_masked(org):
+    """R-SEC-1, one rule (kefu.customers.masking, decision 0006): roles that talk to customers
+    see the full number, the others see it masked."""
     from kefu.org.models import User
 
     number = Api(org["agent"]).post("/tickets", complaint()).json()["number"]
     order = Api(org["agent"]).ticket(number)
-    assert order["contact_phone"] == "138****5678"
-    assert order["customer"]["phone"] == "138****5678"
+    assert order["contact_phone"] == "+8613812345678"
+    assert order["customer"]["phone"] == "+8613812345678"
     supervisor = User.objects.get(employee_no="1060")
     assert Api(supervisor).ticket(number)["contact_phone"] == "+8613812345678"
+    inspector = User.objects.get(employee_no="1050")  # QA: sees the whole center, masked
+    assert Api(inspector).ticket(number)["contact_phone"] == "138****5678"
+    assert Api(inspector).ticket(number)["customer"]["phone"] == "138****5678"
 
 
 def test_an_agent_cannot_mark_urgent_and_a_senior_can(org):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.core.types import AuthedRequest
-from kefu.lib.phones import mask, national
+from kefu.customers.masking import shown_phone
 from kefu.org.choices import DepartmentKind
 from kefu.org.models import Department, User
 from kefu.tickets import actions
@@ -59,21 +59,6 @@ def side_moves(user: Any, ticket: Ticket, draft: DispatchDraft | None) -> set[st
     return found
 
 
-def _shown_phone(user: Any, e164: str) -> str:
-    """R-SEC-1: the full number for those who call customers, masked for everyone else."""
-    if not e164:
-        return ""
-    needs_number = (
-        "tickets.register",
-        "tickets.accept",
-        "callbacks.make",
-        "customers.view_personal_data",
-    )
-    if any(user.has_perm(perm) for perm in needs_number):
-        return national(e164)
-    return mask(e164)
-
-
 @login_required
 def detail(request: AuthedRequest, number: str) -> HttpResponse:
     ticket = access_ticket(request.user, number)
@@ -97,7 +82,7 @@ def detail(request: AuthedRequest, number: str) -> HttpResponse:
             else None,
             "dispatches": ticket.dispatches.select_related("department", "handler"),
             "attachments": ticket.attachments.all(),
-            "contact_phone": _shown_phone(request.user, ticket.contact_phone),
+            "contact_phone": shown_phone(request.user, ticket.contact_phone),
             "departments": Department.objects.filter(is_active=True).exclude(
                 kind__in=[DepartmentKind.COMPANY, DepartmentKind.CENTER]
             ),

@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy
 from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.core.forms import apply_validation_error
 from kefu.core.types import AuthedRequest
-from kefu.customers.services import customers_with_phone
-from kefu.lib.phones import try_normalize
+from kefu.customers.screen_pop import lookup
 from kefu.tickets import actions
 from kefu.tickets.forms import (
     IntakeForm,
@@ -102,19 +101,14 @@ def _add_to_open_order(request: AuthedRequest, number: str, kind: str) -> HttpRe
 @permission_required("tickets.register", raise_exception=True)
 def screen_pop(request: AuthedRequest) -> HttpResponse:
     """The side panel: who is calling, their open orders and last contacts (R-IN-4)."""
-    phone = try_normalize(request.GET.get("contact_phone", "") or request.GET.get("phone", ""))
-    customer = customers_with_phone(phone).order_by("pk").first() if phone else None
-    open_orders = list(actions.open_orders_for(customer, phone or "")[:10]) if phone else []
-    history = []
-    if customer is not None:
-        history = list(
-            Ticket.objects.filter(customer=customer)
-            .exclude(pk__in=[t.pk for t in open_orders])
-            .select_related("call_type")
-            .order_by("-received_at")[:5]
-        )
+    pop = lookup(request.GET.get("contact_phone", "") or request.GET.get("phone", ""))
     return render(
         request,
         "tickets/partials/screen_pop.html",
-        {"phone": phone, "customer": customer, "open_orders": open_orders, "history": history},
+        {
+            "phone": pop.phone,
+            "customer": pop.customer,
+            "open_orders": pop.open_orders,
+            "history": pop.history,
+        },
     )

@@ -8,8 +8,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from kefu.core.types import AuthedRequest
+from kefu.sla.services import attach_running_clocks
 from kefu.tickets.forms import FilterForm
 from kefu.tickets.queries import (
+    SORTS,
     Filters,
     apply_filters,
     is_keyword_search,
@@ -44,15 +46,23 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
             q=data["q"],
         )
     qs = apply_filters(queue(request.user, current), filters).for_list()
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "received"
     rows, next_cursor = page(
-        qs, request.GET.get("cursor", ""), PAGE_SIZE, by_id=is_keyword_search(filters.q)
+        qs,
+        request.GET.get("cursor", ""),
+        PAGE_SIZE,
+        by_id=is_keyword_search(filters.q),
+        by_due=sort == "due",
     )
+    attach_running_clocks(rows)  # SLA badges: one query for the page
     context = {
         "queues": available,
         "current": current,
         "form": form,
         "rows": rows,
         "next_cursor": next_cursor,
+        "sorts": SORTS,
+        "sort": sort,
         "query_without_cursor": _query_without(request, "cursor"),
     }
     template = "tickets/partials/table.html" if request.htmx else "tickets/list.html"

@@ -2,7 +2,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from kefu.callbacks.demo import load_callbacks
 from kefu.customers.demo import load_customers
+from kefu.kb.demo import load_kb
+from kefu.kb.demo import summary_line as kb_summary_line
+from kefu.notifications.demo import settle_demo_notifications
 from kefu.org.demo import DEMO_PASSWORD, load_org
 from kefu.org.roles import ROLES_BY_CODE
 from kefu.tickets.demo import load_orders, summary_line
@@ -18,6 +22,9 @@ class Command(BaseCommand):
         staff = load_org()
         customers = load_customers()
         load_orders(customers)
+        load_kb()  # after the orders: some articles are recorded as used on them
+        load_callbacks()  # callbacks made on demo orders awaiting them, last week's reports
+        settle_demo_notifications()  # last: the history's notifications about closed orders
         self.stdout.write(self.style.SUCCESS("Demo center loaded. Demo logins (工号 / password):"))
         for person in staff:
             role = ROLES_BY_CODE[person.role]
@@ -26,3 +33,4 @@ class Command(BaseCommand):
         self.stdout.write("  A password changed after the first load is kept.")
         self.stdout.write(f"Demo customers: {len(customers)}")
         self.stdout.write(summary_line())
+        self.stdout.write(kb_summary_line())

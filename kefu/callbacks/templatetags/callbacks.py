@@ -1,0 +1,77 @@
+"""``{% callbacks_panel ticket %}``: the order page's callback, complaint and suggestion panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from kefu.callbacks import services
+from kefu.callbacks.choices import DISSATISFIED_MAX, CallbackStatus
+from kefu.callbacks.forms import (
+    AttemptForm,
+    RecordForm,
+    SatisfiedForm,
+    SecondaryForm,
+    SecondDispatchForm,
+    UnreachableForm,
+)
+from kefu.callbacks.models import ComplaintRecord, DepartmentWarning, PostCallRating
+from kefu.tickets.choices import Status
+
+register = template.Library()
+
+
+@register.inclusion_tag("callbacks/partials/panel.html", takes_context=True)
+def callbacks_panel(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
+    user = context["request"].user
+    rounds = list(ticket.callbacks.prefetch_related("attempts__surveyor").order_by("-round"))
+    current = next((c for c in rounds if c.status == CallbackStatus.OPEN), None)
+    calling = ticket.status == Status.PENDING_CALLBACK and user.has_perm("callbacks.make", ticket)
+    record = (
+        ComplaintRecord.objects.filter(ticket=ticket)
+        .select_related("business_line", "nature", "department", "person", "resolved_by")
+        .first()
+    )
+    version = {"version": ticket.version}
+    record_form = None
+    if record is not None and ticket.is_open and user.has_perm("tickets.edit", ticket):
+        record_form = RecordForm(
+            initial={
+                "complainant": record.complainant,
+                "business_line": record.business_line_id,
+                "nature": record.nature_id,
+                "department": record.department_id,
+                "substantiated": record.substantiated,
+            },
+            auto_id="record_%s",
+        )
+    # A missing reverse one-to-one raises a subclass of AttributeError: getattr's default.
+    link = getattr(ticket, "secondary_of", None)
+    suggestion = getattr(ticket, "suggestion", None)
+    last = current.attempts.all().order_by("-at", "-id").first() if current else None
+    return {
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+        "ticket": ticket,
+        "rounds": rounds,
+        "current": current,
+        "calling": calling,
+        "reached": last is not None and last.outcome == "reached",
+        "may_unreachable": current is not None and services.may_close_unreachable(current),
+        "attempt_form": AttemptForm(initial=version, auto_id="attempt_%s"),
+        "satisfied_form": SatisfiedForm(initial=version, auto_id="satisfied_%s"),
+        "second_form": SecondDispatchForm(initial=version, auto_id="second_%s"),
+        "unreachable_form": UnreachableForm(initial=version, auto_id="unreachable_%s"),
+        "dissatisfied_max": DISSATISFIED_MAX,
+        "record": record,
+        "record_form": record_form,
+        "secondary_link": link,
+        "secondaries": ticket.secondary_complaints.select_related("ticket").all(),
+        "secondary_form": SecondaryForm(auto_id="secondary_%s")
+        if user.has_perm("tickets.register") and ticket.call_type.is_complaint
+        else None,
+        "suggestion": suggestion,
+        "warnings": DepartmentWarning.objects.filter(ticket=ticket).select_related("department"),
+        "ratings": PostCallRating.objects.filter(ticket=ticket),
+    }

@@ -1,0 +1,296 @@
+"""Pages of the callback module: the callback queue, the manager hotline queue, complaint
+statistics and reports, suggestions, and the moves of the order page's callback panel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.callbacks import reports, services
+from kefu.callbacks.choices import ReportKind
+from kefu.callbacks.forms import (
+    AttemptForm,
+    ClassifyForm,
+    LevelHelperForm,
+    PeriodForm,
+    RecordForm,
+    SatisfiedForm,
+    SecondaryForm,
+    SecondDispatchForm,
+    UnreachableForm,
+)
+from kefu.callbacks.levels import center_resolves, propose_level
+from kefu.callbacks.models import ComplaintRecord, Report, Suggestion
+from kefu.core.errors import IllegalTransition, StaleObject
+from kefu.core.types import AuthedRequest
+from kefu.org.choices import DepartmentKind
+from kefu.org.models import Department
+from kefu.tickets.access import access_ticket
+from kefu.tickets.choices import Level
+from kefu.tickets.models import Ticket
+
+# --- Queues -------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("callbacks.make", raise_exception=True)
+def queue(request: AuthedRequest) -> HttpResponse:
+    """R-CB-1, R-CB-2: every order awaiting its callback, soonest due first."""
+    rounds = services.queue_rounds()
+    since = timezone.now() - timedelta(days=30)
+    return render(
+        request,
+        "callbacks/queue.html",
+        {
+            "rounds": rounds,
+            "now": timezone.now(),
+            "rates_30": reports.callback_rates(since),
+            "rates_all": reports.callback_rates(),
+            "settings": services.current_settings(),
+        },
+    )
+
+
+@login_required
+@permission_required("tickets.take_escalated", raise_exception=True)
+def hotline(request: AuthedRequest) -> HttpResponse:
+    """R-ESC-3: the manager hotline's orders, each with the orders it came from."""
+    tickets = list(services.hotline_queue(request.user)[:200])
+    rows = [(t, services.history_of(t)) for t in tickets]
+    return render(request, "callbacks/hotline.html", {"rows": rows})
+
+
+# --- Statistics and reports (R-CB-6, complaint classification) ---------------------------------
+
+
+def _may_see_stats(user: Any) -> bool:
+    return user.has_perm("reports.view") or user.has_perm("reports.satisfaction")
+
+
+def _period(request: AuthedRequest) -> tuple[PeriodForm, Any, Any]:
+    today = reports.today()
+    default = {"start": today.replace(day=1), "end": today + timedelta(days=1)}
+    form = PeriodForm(request.GET or None, initial=default)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, default["start"], default["end"]
+
+
+@login_required
+def statistics(request: AuthedRequest) -> HttpResponse:
+    if not _may_see_stats(request.user):
+        raise PermissionDenied
+    form, start, end = _period(request)
+    warnings = services.warning_counts(reports.day_start(start), reports.day_start(end))
+    all_warnings = services.warning_counts()
+    departments = Department.objects.filter(is_active=True, kind=DepartmentKind.DEPARTMENT)
+    assessment = [
+        {"department": d, "period": warnings.get(d.pk, 0), "total": all_warnings.get(d.pk, 0)}
+        for d in departments
+    ]
+    return render(
+        request,
+        "callbacks/statistics.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "table": reports.classification(start, end),
+            "figures": reports.satisfaction(start, end),
+            "assessment": assessment,
+            "reports": Report.objects.order_by("-produced_at")[:50],
+            "may_produce": request.user.has_perm("reports.produce"),
+            "kinds": ReportKind.choices,
+        },
+    )
+
+
+@login_required
+def report(request: AuthedRequest, pk: int) -> HttpResponse:
+    if not _may_see_stats(request.user):
+        raise PermissionDenied
+    row = get_object_or_404(Report, pk=pk)
+    return render(request, "callbacks/report.html", {"report": row})
+
+
+@login_required
+def report_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
+    if not _may_see_stats(request.user):
+        raise PermissionDenied
+    row = get_object_or_404(Report, pk=pk)
+    response = HttpResponse(
+        reports.workbook(row),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"{row.kind}-{row.period_start:%Y%m%d}-v{row.version}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+@permission_required("reports.produce", raise_exception=True)
+def produce(request: AuthedRequest) -> HttpResponse:
+    """A statistician produces a report for a period now (the worker does so on schedule)."""
+    form = PeriodForm(request.POST)
+    kind = request.POST.get("kind", "")
+    if kind not in ReportKind.values or not form.is_valid():
+        messages.error(request, _("Choose the report and a valid period."))
+        return redirect("callbacks:statistics")
+    row, created = reports.produce(
+        kind,
+        form.cleaned_data["start"],
+        form.cleaned_data["end"],
+        actor=request.user,
+        new_version=request.POST.get("new_version") == "1",
+    )
+    if not created:
+        messages.info(request, _("This report was already produced; it is shown unchanged."))
+    return redirect("callbacks:report", pk=row.pk)
+
+
+# --- Suggestions (R-SUG-1) ------------------------------------------------------------------------
+
+
+@login_required
+def suggestions(request: AuthedRequest) -> HttpResponse:
+    rows = services.suggestions_for(request.user)[:200]
+    return render(
+        request,
+        "callbacks/suggestions.html",
+        {
+            "rows": rows,
+            "may_classify": request.user.has_perm("suggestions.classify"),
+            "form": ClassifyForm(auto_id="classify_%s"),
+        },
+    )
+
+
+@login_required
+@require_POST
+@permission_required("suggestions.classify", raise_exception=True)
+def classify(request: AuthedRequest, pk: int) -> HttpResponse:
+    suggestion = get_object_or_404(Suggestion, pk=pk)
+    form = ClassifyForm(request.POST)
+    if form.is_valid():
+        services.classify_suggestion(
+            request.user, suggestion, form.cleaned_data["subject"], form.cleaned_data["note"]
+        )
+        messages.success(request, _("Done."))
+    else:
+        messages.error(request, _("Choose the subject."))
+    return redirect("callbacks:suggestions")
+
+
+# --- The level helper (R-CLS-4) -------------------------------------------------------------------
+
+
+@login_required
+@permission_required("tickets.register", raise_exception=True)
+def level_helper(request: AuthedRequest) -> HttpResponse:
+    """HTMX partial: the level the caller's answers point to."""
+    form = LevelHelperForm(request.GET)
+    form.is_valid()
+    level = propose_level(
+        emotion_strong=form.cleaned_data.get("emotion_strong", False),
+        dispute=form.cleaned_data.get("dispute", False),
+        on_site=form.cleaned_data.get("on_site", False),
+    )
+    return render(
+        request,
+        "callbacks/partials/level_result.html",
+        {"level": level, "label": Level(level).label, "center": center_resolves(level)},
+    )
+
+
+# --- Moves of the order page's callback panel -----------------------------------------------------
+
+Step = Callable[[Any, Ticket, Any], object]
+
+
+def _version(form: Any) -> int | None:
+    return form.cleaned_data.get("version")
+
+
+STEPS: dict[str, tuple[type, Step]] = {
+    "attempt": (
+        AttemptForm,
+        lambda u, t, f: services.record_attempt(
+            u, t, f.cleaned_data["outcome"], f.cleaned_data["note"], expected_version=_version(f)
+        ),
+    ),
+    "satisfied": (
+        SatisfiedForm,
+        lambda u, t, f: services.close_satisfied(
+            u,
+            t,
+            score=f.cleaned_data["score"],
+            comment=f.cleaned_data["comment"],
+            profile_consent=f.cleaned_data["profile_consent"],
+            profile=f.profile(),
+            expected_version=_version(f),
+        ),
+    ),
+    "second_dispatch": (
+        SecondDispatchForm,
+        lambda u, t, f: services.second_dispatch(u, t, f.problem(), expected_version=_version(f)),
+    ),
+    "unreachable": (
+        UnreachableForm,
+        lambda u, t, f: services.close_unreachable(
+            u, t, f.cleaned_data["reason"], expected_version=_version(f)
+        ),
+    ),
+    "secondary": (
+        SecondaryForm,
+        lambda u, t, f: services.register_secondary(u, t, f.secondary()),
+    ),
+    "record": (
+        RecordForm,
+        lambda u, t, f: services.update_complaint_record(u, _record_of(t), dict(f.cleaned_data)),
+    ),
+}
+
+
+def _record_of(ticket: Ticket) -> ComplaintRecord:
+    record = ComplaintRecord.objects.filter(ticket=ticket).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+@login_required
+@require_POST
+def step(request: AuthedRequest, number: str, name: str) -> HttpResponse:
+    if name not in STEPS:
+        raise Http404
+    ticket = access_ticket(request.user, number)
+    form_class, run = STEPS[name]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect("tickets:detail", number=number)
+    try:
+        result = run(request.user, ticket, form)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except (IllegalTransition, StaleObject, PermissionDenied) as error:
+        messages.error(request, str(error) or _("You are not allowed to do this on this order."))
+    else:
+        messages.success(request, _("Done."))
+        if name == "secondary":
+            return redirect("tickets:detail", number=result.ticket.number)  # type: ignore[attr-defined]
+    return redirect("tickets:detail", number=number)

@@ -1,0 +1,323 @@
+"""Notifying people, and each person's own notifications and channel choices.
+
+``notify()`` is the one way any app tells staff about something. It runs inside the caller's
+transaction: the in-app rows and the pending e-mail/SMS deliveries are written with the change
+that caused them, so a rolled-back change notifies nobody. The worker sends the deliveries after
+the commit (``transaction.on_commit``), never before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.notifications import events
+from kefu.notifications.choices import RETENTION, DeliveryChannel, DeliveryStatus
+from kefu.notifications.models import Delivery, Notification, NotificationPreference
+
+if TYPE_CHECKING:
+    from kefu.org.models import User
+    from kefu.tickets.models import Ticket
+
+TITLE_MAX = 200
+SMS_MAX = 140  # two SMS segments of Chinese text at most
+PURGE_BATCH = 5000
+
+
+def notify(
+    recipients: Iterable[User],
+    event: str,
+    *,
+    title: str,
+    body: str = "",
+    url: str = "",
+    ticket: Ticket | None = None,
+    dedupe_key: str | None = None,
+) -> int:
+    """Notify ``recipients`` of ``event``; returns how many in-app notifications were written.
+
+    Per recipient and per the recipient's preferences (or the event's defaults): one in-app
+    row, and a pending e-mail (if they have an address) and SMS (if they have a phone) that the
+    worker sends after the surrounding transaction commits. Inactive users are skipped. With a
+    ``dedupe_key``, a second call for the same recipient and key does nothing, whichever worker
+    makes it: a unique constraint decides.
+    """
+    spec = events.get(event)
+    dedupe_key = dedupe_key or None
+    people = _distinct_active(recipients)
+    if not people:
+        return 0
+    choices = _channels_for(people, spec)
+    now = timezone.now()
+    title = title.strip()[:TITLE_MAX]
+    written = 0
+    deliveries: list[int] = []
+    for person in people:
+        wanted = choices[person.pk]
+        note = None
+        if events.IN_APP in wanted:
+            note = Notification(
+                recipient=person,
+                event=event,
+                title=title,
+                body=body,
+                url=url,
+                ticket=ticket,
+                created_at=now,
+                dedupe_key=dedupe_key or "",
+            )
+            if not _insert(note, dedupe_key):
+                continue  # notified before under this key: nothing more for this person
+            written += 1
+        for delivery in _deliveries(person, wanted, event, title, body, url, now, dedupe_key):
+            delivery.notification = note
+            if _insert(delivery, dedupe_key):
+                deliveries.append(delivery.pk)
+    if deliveries:
+        # robust: the change is committed by then; if the queue is down, log it and let the
+        # stale-delivery sweep send them, rather than fail the caller's request.
+        transaction.on_commit(lambda: _enqueue(deliveries), robust=True)
+    return written
+
+
+def _distinct_active(recipients: Iterable[User]) -> list[User]:
+    seen: set[int] = set()
+    people = []
+    for person in recipients:
+        if person is None or not person.is_active or person.pk in seen:
+            continue
+        seen.add(person.pk)
+        people.append(person)
+    return people
+
+
+def _channels_for(people: list[User], spec: events.Event) -> dict[int, set[str]]:
+    rows = NotificationPreference.objects.filter(
+        user__in=[p.pk for p in people], event=spec.code
+    ).values("user_id", *events.CHANNELS)
+    chosen = {row["user_id"]: {c for c in events.CHANNELS if row[c]} for row in rows}
+    defaults = {c for c in events.CHANNELS if spec.default(c)}
+    return {p.pk: chosen.get(p.pk, defaults) for p in people}
+
+
+def _insert(row: Notification | Delivery, dedupe_key: str | None) -> bool:
+    """Save the row; with a key, inside a savepoint, so a duplicate leaves the caller's
+    transaction usable (PostgreSQL aborts a transaction on a failed statement)."""
+    if dedupe_key is None:
+        row.save(force_insert=True)
+        return True
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        # Only the key's unique constraint means "done before"; any other failure is real.
+        same = {"recipient_id": row.recipient_id, "dedupe_key": dedupe_key}
+        if isinstance(row, Delivery):
+            same["channel"] = row.channel
+        if not type(row).objects.filter(**same).exists():
+            raise
+        return False
+    return True
+
+
+def _deliveries(
+    person: User,
+    wanted: set[str],
+    event: str,
+    title: str,
+    body: str,
+    url: str,
+    now: datetime,
+    dedupe_key: str | None,
+) -> list[Delivery]:
+    rows = []
+    link = absolute_url(url)
+    if events.EMAIL in wanted and person.email:
+        text = "\n\n".join(part for part in (body, link) if part)
+        rows.append(
+            Delivery(
+                recipient=person,
+                channel=DeliveryChannel.EMAIL,
+                event=event,
+                address=person.email,
+                subject=title,
+                body=text,
+                created_at=now,
+                dedupe_key=dedupe_key or "",
+            )
+        )
+    if events.SMS in wanted and person.phone:
+        text = title if not body else f"{title}: {body}"
+        rows.append(
+            Delivery(
+                recipient=person,
+                channel=DeliveryChannel.SMS,
+                event=event,
+                address=person.phone,
+                subject=title,
+                body=text[:SMS_MAX],
+                created_at=now,
+                dedupe_key=dedupe_key or "",
+            )
+        )
+    return rows
+
+
+def absolute_url(url: str) -> str:
+    """A link for e-mail: ``KEFU_BASE_URL`` + path when the base is configured."""
+    if not url or "://" in url:
+        return url
+    base = getattr(settings, "KEFU_BASE_URL", "")
+    return f"{base.rstrip('/')}{url}" if base else url
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    from kefu.notifications.tasks import send_deliveries
+
+    send_deliveries(delivery_ids)
+
+
+# --- A person's own notifications -----------------------------------------------------------
+
+
+def access_notification(user: User, notification_id: int) -> Notification:
+    """The user's own notification, or 404 — also for someone else's, so ids cannot be probed."""
+    try:
+        return Notification.objects.get(pk=notification_id, recipient=user)
+    except Notification.DoesNotExist:
+        raise Http404 from None
+
+
+def inbox(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
+    rows = Notification.objects.filter(recipient=user).select_related("ticket")
+    return rows.filter(read_at__isnull=True) if unread_only else rows
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(user: User, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read (again is harmless: the first time stays)."""
+    note = access_notification(user, notification_id)
+    if note.read_at is None:
+        Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
+        note.refresh_from_db(fields=["read_at"])
+    return note
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notification of the user read; returns how many."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def purge_read(now: datetime | None = None) -> int:
+    """Delete notifications read more than ``RETENTION`` ago, and deliveries as old."""
+    cutoff = (now or timezone.now()) - RETENTION
+    Delivery.objects.filter(created_at__lt=cutoff).delete()
+    deleted = 0
+    while True:  # in batches, so that no single transaction holds the table for long
+        ids = list(
+            Notification.objects.filter(read_at__lt=cutoff).values_list("pk", flat=True)[
+                :PURGE_BATCH
+            ]
+        )
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            Delivery.objects.filter(notification__in=ids).update(notification=None)
+            deleted += Notification.objects.filter(pk__in=ids).delete()[0]
+
+
+# --- Preferences ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preference:
+    event: str
+    label: str
+    in_app: bool
+    email: bool
+    sms: bool
+    customised: bool
+
+
+def preferences(user: User) -> list[Preference]:
+    """Every registered event with the user's channels (their choice, or the defaults)."""
+    rows = {row.event: row for row in NotificationPreference.objects.filter(user=user)}
+    result = []
+    for spec in events.all_events():
+        row = rows.get(spec.code)
+        source = row if row is not None else spec
+        result.append(
+            Preference(
+                event=spec.code,
+                label=str(spec.label),
+                in_app=bool(source.in_app),
+                email=bool(source.email),
+                sms=bool(source.sms),
+                customised=row is not None,
+            )
+        )
+    return result
+
+
+@transaction.atomic
+def set_preferences(user: User, choices: dict[str, dict[str, bool]]) -> list[Preference]:
+    """Store the user's channels per event: ``{"sla.alarm": {"in_app": True, "email": False}}``.
+
+    A channel left out keeps its current value. Unknown events or channels are refused with a
+    field error naming them.
+    """
+    errors: dict[str, list[str]] = {}
+    for code, channels in choices.items():
+        try:
+            events.get(code)
+        except ValueError:
+            errors.setdefault(code, []).append(_("Unknown notification event."))
+            continue
+        unknown = set(channels) - set(events.CHANNELS)
+        if unknown:
+            errors.setdefault(code, []).append(
+                _("Unknown channel: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+            )
+    if errors:
+        raise ValidationError(errors)
+    current = {p.event: p for p in preferences(user)}
+    for code, channels in choices.items():
+        merged = {c: bool(channels.get(c, getattr(current[code], c))) for c in events.CHANNELS}
+        spec = events.get(code)
+        if merged == {c: spec.default(c) for c in events.CHANNELS}:
+            # Back to the defaults: no row, so a later change of the defaults reaches this user.
+            NotificationPreference.objects.filter(user=user, event=code).delete()
+        else:
+            NotificationPreference.objects.update_or_create(user=user, event=code, defaults=merged)
+    return preferences(user)
+
+
+def resend(deliveries: Iterable[Delivery]) -> int:
+    """Queue failed and not-configured deliveries again (after fixing SMTP or the SMS gateway);
+    returns how many. Sent ones are never sent twice."""
+    ids = [d.pk for d in deliveries]
+    with transaction.atomic():
+        retry = list(
+            Delivery.objects.select_for_update()
+            .filter(pk__in=ids, status__in=[DeliveryStatus.FAILED, DeliveryStatus.NOT_CONFIGURED])
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=retry).update(status=DeliveryStatus.PENDING, detail="")
+        if retry:
+            transaction.on_commit(lambda: _enqueue(retry), robust=True)
+    return len(retry)

@@ -1,0 +1,144 @@
+"""Who the work-order actions notify, and with what words (one call per action).
+
+The actions in ``kefu.tickets.actions`` call these inside their transaction, after the change:
+
+* dispatched (directly, or a reviewed draft approved) → the handler it is dispatched to;
+* a follow-up 追单 or withdrawal 退单 approved → the handler of the running dispatch;
+* a draft sent back → the agent who drafted it; the handler's feedback sent back → the handler;
+* a draft awaiting review → the senior agents who may review it, **only when the order is urgent
+  or of a VIP/major customer** (R-CLS-5, R-CLS-6): every other draft waits in the review queue,
+  which the senior agents watch anyway, so telling all of them about each one would be noise.
+
+Nobody is notified of their own action. Each person's text is written in their own language.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from kefu.notifications.services import notify
+from kefu.org.roles import ROLES
+
+if TYPE_CHECKING:
+    from kefu.org.models import User
+    from kefu.tickets.models import DispatchDraft, Ticket
+
+
+def _url(ticket: Ticket) -> str:
+    return reverse("tickets:detail", kwargs={"number": ticket.number})
+
+
+def _tell(
+    people: Iterable[User | None],
+    actor: User,
+    event: str,
+    ticket: Ticket,
+    title: str,
+    body: str = "",
+) -> int:
+    """Notify everyone but the actor, each group in its own language. ``title`` and ``body``
+    are source strings (marked with ``gettext_noop``) with ``%(number)s``, ``%(name)s`` and
+    ``%(title)s`` placeholders, translated here for each recipient's language."""
+    by_language: dict[str, list[User]] = defaultdict(list)
+    for person in people:
+        if person is not None and person.pk != actor.pk:
+            by_language[person.language or settings.LANGUAGE_CODE].append(person)
+    values = {"number": ticket.number, "name": actor.name, "title": ticket.title}
+    written = 0
+    for language, group in by_language.items():
+        with translation.override(language):
+            written += notify(
+                group,
+                event,
+                title=_(title) % values,
+                body=body,
+                url=_url(ticket),
+                ticket=ticket,
+            )
+    return written
+
+
+def dispatched(actor: User, ticket: Ticket, handler: User, instructions: str) -> int:
+    return _tell(
+        [handler],
+        actor,
+        "tickets.dispatched",
+        ticket,
+        gettext_noop("Order %(number)s was dispatched to you: %(title)s"),
+        instructions,
+    )
+
+
+def follow_up(actor: User, ticket: Ticket, handler: User | None, text: str) -> int:
+    return _tell(
+        [handler],
+        actor,
+        "tickets.follow_up",
+        ticket,
+        gettext_noop("Follow-up on order %(number)s: the task or deadline changed"),
+        text,
+    )
+
+
+def withdrawn(actor: User, ticket: Ticket, handler: User | None, reason: str) -> int:
+    return _tell(
+        [handler],
+        actor,
+        "tickets.follow_up",
+        ticket,
+        gettext_noop("Order %(number)s was withdrawn: stop work on it"),
+        reason,
+    )
+
+
+def draft_sent_back(actor: User, draft: DispatchDraft, reason: str) -> int:
+    return _tell(
+        [draft.drafted_by],
+        actor,
+        "tickets.sent_back",
+        draft.ticket,
+        gettext_noop("%(name)s sent back your draft for order %(number)s"),
+        reason,
+    )
+
+
+def feedback_sent_back(actor: User, ticket: Ticket, reason: str) -> int:
+    return _tell(
+        [ticket.handler],
+        actor,
+        "tickets.sent_back",
+        ticket,
+        gettext_noop("Your feedback on order %(number)s was sent back: not resolved yet"),
+        reason,
+    )
+
+
+def review_needed(actor: User, ticket: Ticket) -> int:
+    """Senior agents who may review the order's draft, if it is urgent or VIP (see above)."""
+    if not (ticket.urgent or ticket.senior_only):
+        return 0
+    return _tell(
+        reviewers(ticket),
+        actor,
+        "tickets.review_needed",
+        ticket,
+        gettext_noop("Urgent or VIP draft awaiting review: order %(number)s"),
+    )
+
+
+def reviewers(ticket: Ticket) -> list[User]:
+    """Active staff whose roles let them review this order's draft (R-WO-3, R-CLS-6)."""
+    from kefu.org.models import User
+
+    needed = {"tickets.review"} | ({"tickets.handle_vip"} if ticket.senior_only else set())
+    codes = [role.code for role in ROLES if needed <= role.permissions]
+    people = User.objects.filter(is_active=True, roles__code__in=codes).distinct()
+    return [person for person in people if person.has_perm("tickets.review", ticket)]

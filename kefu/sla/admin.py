@@ -1,0 +1,101 @@
+"""SLA policies (managers and administrators) and calendars with their holiday / 调休 overrides
+(administrators) in the admin site; clocks are read-only there — they move with the orders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from kefu.sla.models import Calendar, CalendarOverride, Clock, Policy, Target
+from kefu.sla.services import calendar_gaps
+
+
+def warn_about_calendar_gaps(request: HttpRequest) -> None:
+    """R-SLA-3: a year the official calendar package does not know, without overrides, counts
+    Monday–Friday only; tell administrators it still needs entering."""
+    for year in calendar_gaps():
+        messages.warning(
+            request,
+            _(
+                "The official holidays and adjusted working days of %(year)s are not known yet: "
+                "working days in %(year)s count Monday to Friday only. Enter them as calendar "
+                "overrides once the State Council publishes them."
+            )
+            % {"year": year},
+        )
+
+
+class GapWarningMixin:
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        warn_about_calendar_gaps(request)
+        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+
+
+@admin.register(Calendar)
+class CalendarAdmin(GapWarningMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "opens", "closes"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # targets point at their calendar
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(GapWarningMixin, admin.ModelAdmin):
+    list_display = ["date", "is_workday", "note"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+    search_fields = ["note"]
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = [
+        "kind",
+        "duration",
+        "unit",
+        "calendar",
+        "warn_percent",
+        "pause_on_pending_customer",
+        "on_breach",
+    ]
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "sort_order",
+        "call_type",
+        "level",
+        "customer_tier",
+        "urgent",
+        "is_active",
+        "updated_at",
+    ]
+    list_editable = ["sort_order", "is_active"]
+    list_filter = ["is_active", "call_type"]
+    inlines = [TargetInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # retire a policy with "active"; running clocks keep their copy anyway
+
+
+@admin.register(Clock)
+class ClockAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "kind", "started_at", "due_at", "met_at", "breached_at"]
+    list_filter = ["kind"]
+    list_select_related = ["ticket"]
+    raw_id_fields = ["ticket"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

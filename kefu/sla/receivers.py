@@ -1,0 +1,96 @@
+"""Clocks follow the order: each timeline event starts, meets, cancels, pauses or resumes them,
+inside the same transaction as the action that wrote the event (``tickets.signals``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.dispatch import receiver
+from django.utils.dateparse import parse_datetime
+
+from kefu.sla import services
+from kefu.sla.choices import TargetKind as K
+from kefu.tickets.choices import TEXT_CHANNELS, DraftKind, EventKind, Level, Status
+from kefu.tickets.models import Ticket, TimelineEvent
+from kefu.tickets.signals import ticket_event
+
+# R-CLS-4: levels III and IV need on-site handling.
+ON_SITE_LEVELS = {Level.III, Level.IV}
+HANDLER_CLOCKS = (K.CALL_BACK, K.ON_SITE, K.FEEDBACK)
+DISPATCH_KINDS = {DraftKind.DISPATCH, DraftKind.REDISPATCH}
+
+
+def _contacted_at(event: TimelineEvent) -> datetime:
+    """When the customer was actually reached, if the event says so and it is not later."""
+    value = parse_datetime(str(event.data.get("contacted_at") or ""))
+    return value if value is not None and value <= event.at else event.at
+
+
+def _start_intake_clocks(ctx: services.ClockContext, start: datetime) -> None:
+    from kefu.tickets.actions import route_for
+
+    ticket = ctx.ticket
+    if route_for(ticket.call_type, ticket.level).dispatches:
+        services.start_clock(ctx, K.DISPATCH, start)  # R-WO-4
+    services.start_clock(ctx, K.RESOLVE, start)  # R-SLA-2, where the policy sets it
+
+
+def _dispatched(ctx: services.ClockContext, at: datetime) -> None:
+    """The handler receives the order: the R-SLA-1 clocks count from here."""
+    ticket = ctx.ticket
+    services.meet(ticket, [K.DISPATCH], at)
+    services.cancel(ticket, at, HANDLER_CLOCKS)  # a second dispatch starts them afresh
+    services.start_clock(ctx, K.CALL_BACK, at)
+    services.start_clock(ctx, K.FEEDBACK, at)
+    if ticket.level in ON_SITE_LEVELS:
+        services.start_clock(ctx, K.ON_SITE, at)
+    services.start_clock(ctx, K.RESOLVE, at)  # a re-dispatch after callback reopens it
+
+
+@receiver(ticket_event, dispatch_uid="kefu.sla.clocks")
+def on_ticket_event(sender: Any, ticket: Ticket, event: TimelineEvent, **kwargs: Any) -> None:
+    kind, at = event.kind, event.at
+    ctx = services.ClockContext(ticket)
+    if kind == EventKind.REGISTERED:
+        if ticket.channel in TEXT_CHANNELS:  # R-IN-2: counted from receipt
+            clock = services.start_clock(ctx, K.REGISTER, ticket.received_at)
+            if clock is not None:
+                services.meet(ticket, [K.REGISTER], ticket.registered_at or at)
+        _start_intake_clocks(ctx, ticket.received_at)
+    elif kind == EventKind.REOPENED:
+        _start_intake_clocks(ctx, at)
+    elif kind == EventKind.DISPATCHED or (
+        kind in {EventKind.DRAFT_APPROVED, EventKind.DRAFT_AMENDED}
+        and event.data.get("kind") in DISPATCH_KINDS
+    ):
+        _dispatched(ctx, at)
+    elif kind == EventKind.DRAFT_SUBMITTED and event.from_status == Status.PENDING_CALLBACK:
+        services.meet(ticket, [K.CALLBACK_AFTER_COMPLETION], at)  # R-CB-4: the callback found it
+    elif kind == EventKind.CUSTOMER_CONTACTED:
+        services.meet(ticket, [K.CALL_BACK], _contacted_at(event))
+    elif kind == EventKind.FEEDBACK:
+        services.meet(ticket, [K.CALL_BACK], _contacted_at(event))
+        services.meet(ticket, [K.ON_SITE, K.FEEDBACK], at)
+    elif kind == EventKind.FEEDBACK_SENT_BACK:
+        services.start_clock(ctx, K.FEEDBACK, at)
+    elif kind in {EventKind.CONFIRMED, EventKind.RESOLVED_FIRST_CONTACT}:
+        services.meet(ticket, [K.RESOLVE], at)
+        services.start_clock(ctx, K.CALLBACK_AFTER_COMPLETION, at)  # R-CB-1
+    elif kind == EventKind.CLOSED:
+        services.meet(ticket, [K.CALLBACK_AFTER_COMPLETION], at)
+        services.cancel(ticket, at)
+    elif kind in {EventKind.WITHDRAWN, EventKind.CLOSED_HARASSMENT}:
+        services.cancel(ticket, at)
+    elif kind == EventKind.WAITING_ON_CUSTOMER:
+        services.pause(ticket, at)
+    elif kind == EventKind.CUSTOMER_RESPONDED:
+        services.resume(ticket, at)
+    elif kind in {EventKind.ESCALATED, EventKind.MANAGER_HOTLINE}:
+        services.start_clock(ctx, K.ESCALATION_FOLLOW_UP, at)  # R-SLA-4
+    elif kind == EventKind.CUSTOMER_INFORMED:
+        if not ticket.escalations.filter(customer_informed_at__isnull=True).exists():
+            services.meet(ticket, [K.ESCALATION_FOLLOW_UP], at)
+    else:
+        return
+    services.refresh_next_due(ticket)

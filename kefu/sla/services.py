@@ -1,0 +1,303 @@
+"""SLA clocks on work orders: which targets apply, start / meet / cancel / pause / resume, and
+the order's next due time. Called by ``receivers`` inside the order action's transaction.
+
+Due times come from the pure arithmetic of ``kefu.sla.calendar``; this module only reads the
+policies and overrides and writes clocks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Min, Prefetch, QuerySet
+from django.utils import timezone
+
+from kefu.customers.choices import CustomerTier
+from kefu.org.models import User
+from kefu.sla import calendar as cal
+from kefu.sla.choices import SYSTEM_EMPLOYEE_NO, CalendarKind
+from kefu.sla.models import OPEN_CLOCK, CalendarOverride, Clock, Policy, Target
+from kefu.tickets.models import Ticket
+
+logger = logging.getLogger(__name__)
+
+
+# --- Calendar -------------------------------------------------------------------------------
+
+
+def center_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def overrides() -> dict[date, bool]:
+    """Every administrator override (a small table: a few dozen dates a year)."""
+    return dict(CalendarOverride.objects.values_list("date", "is_workday"))
+
+
+def is_workday_rule() -> cal.IsWorkday:
+    return cal.workday_rule(overrides())
+
+
+def calendar_gaps(today: date | None = None) -> list[int]:
+    """This year and next year, where neither the package nor the overrides know the holidays.
+
+    A year counts as entered once administrators have recorded any override in it (the State
+    Council publishes a year's holidays and 调休 days together).
+    """
+    today = today or timezone.localdate()
+    years = [today.year, today.year + 1]
+    entered = set(
+        CalendarOverride.objects.filter(date__year__in=years).values_list("date__year", flat=True)
+    )
+    return [y for y in years if not cal.covered_year(y) and y not in entered]
+
+
+def spec_from_snapshot(snapshot: dict[str, Any]) -> cal.CalendarSpec:
+    opens, closes = snapshot.get("opens"), snapshot.get("closes")
+    return cal.CalendarSpec(
+        kind=snapshot.get("calendar_kind", CalendarKind.ALWAYS),
+        opens=time.fromisoformat(opens) if opens else None,
+        closes=time.fromisoformat(closes) if closes else None,
+    )
+
+
+def due_for(snapshot: dict[str, Any], start: datetime, is_workday: cal.IsWorkday) -> datetime:
+    return cal.due_at(
+        start,
+        int(snapshot["duration"]),
+        snapshot["unit"],
+        spec_from_snapshot(snapshot),
+        is_workday,
+        center_tz(),
+    )
+
+
+# --- Policies -------------------------------------------------------------------------------
+
+
+def _matches(policy: Policy, ticket: Ticket) -> bool:
+    tier = ticket.customer.tier if ticket.customer is not None else CustomerTier.ORDINARY
+    return (
+        (policy.call_type_id is None or policy.call_type_id == ticket.call_type_id)
+        and (not policy.level or policy.level == ticket.level)
+        and (not policy.customer_tier or policy.customer_tier == tier)
+        and (policy.urgent is None or policy.urgent == ticket.urgent)
+    )
+
+
+def targets_for(ticket: Ticket) -> dict[str, Target]:
+    """For each target kind, the target of the first matching active policy that has one."""
+    policies = Policy.objects.active().prefetch_related(
+        Prefetch("targets", queryset=Target.objects.select_related("calendar"))
+    )
+    found: dict[str, Target] = {}
+    for policy in policies:
+        if not _matches(policy, ticket):
+            continue
+        for target in policy.targets.all():
+            found.setdefault(target.kind, target)
+    return found
+
+
+# --- Clocks ---------------------------------------------------------------------------------
+
+
+class ClockContext:
+    """What one order event needs, read at most once: the targets and the working-day rule."""
+
+    def __init__(self, ticket: Ticket) -> None:
+        self.ticket = ticket
+        self._targets: dict[str, Target] | None = None
+        self._is_workday: cal.IsWorkday | None = None
+
+    @property
+    def targets(self) -> dict[str, Target]:
+        if self._targets is None:
+            self._targets = targets_for(self.ticket)
+        return self._targets
+
+    @property
+    def is_workday(self) -> cal.IsWorkday:
+        if self._is_workday is None:
+            self._is_workday = is_workday_rule()
+        return self._is_workday
+
+
+def open_clocks(ticket: Ticket, kinds: Iterable[str] | None = None) -> QuerySet[Clock]:
+    qs = Clock.objects.filter(OPEN_CLOCK, ticket=ticket)
+    return qs if kinds is None else qs.filter(kind__in=list(kinds))
+
+
+def start_clock(ctx: ClockContext, kind: str, start: datetime) -> Clock | None:
+    """Start the ``kind`` clock from ``start`` if a policy sets that target and none is open."""
+    target = ctx.targets.get(kind)
+    if target is None or open_clocks(ctx.ticket, [kind]).exists():
+        return None
+    snapshot = target.snapshot()
+    due = due_for(snapshot, start, ctx.is_workday)
+    return Clock.objects.create(
+        ticket=ctx.ticket,
+        kind=kind,
+        policy=target.policy,
+        policy_snapshot=snapshot,
+        on_breach=target.on_breach,
+        pausable=target.pause_on_pending_customer,
+        started_at=start,
+        due_at=due,
+        warn_at=cal.warn_at(start, due, target.warn_percent),
+    )
+
+
+def meet(ticket: Ticket, kinds: Iterable[str], at: datetime) -> int:
+    """The targets are met at ``at``; late if after the due time (then also breached)."""
+    count = 0
+    for clock in open_clocks(ticket, kinds):
+        if clock.paused_at is not None:
+            _resume_one(clock, at)
+        clock.met_at = at
+        if at > clock.due_at and clock.breached_at is None:
+            clock.breached_at = clock.due_at
+        clock.save(
+            update_fields=[
+                "met_at",
+                "breached_at",
+                "due_at",
+                "warn_at",
+                "paused_at",
+                "paused_seconds",
+            ]
+        )
+        count += 1
+    return count
+
+
+def cancel(ticket: Ticket, at: datetime, kinds: Iterable[str] | None = None) -> int:
+    """The targets no longer apply (withdrawn, closed, re-dispatched)."""
+    return open_clocks(ticket, kinds).update(cancelled_at=at)
+
+
+def pause(ticket: Ticket, at: datetime) -> int:
+    """R-ESC-4: waiting on the customer stops the clocks whose policy says so."""
+    return open_clocks(ticket).filter(pausable=True, paused_at__isnull=True).update(paused_at=at)
+
+
+def _resume_one(clock: Clock, at: datetime) -> None:
+    assert clock.paused_at is not None  # noqa: S101 - callers check
+    waited = max(at - clock.paused_at, timedelta(0))
+    # The allowed time is moved on by the time spent waiting: pausing never shortens a clock.
+    clock.due_at += waited
+    clock.warn_at += waited
+    clock.paused_seconds += int(waited.total_seconds())
+    clock.paused_at = None
+
+
+def resume(ticket: Ticket, at: datetime) -> int:
+    count = 0
+    for clock in open_clocks(ticket).filter(paused_at__isnull=False):
+        _resume_one(clock, at)
+        clock.save(update_fields=["due_at", "warn_at", "paused_seconds", "paused_at"])
+        count += 1
+    return count
+
+
+def refresh_next_due(ticket: Ticket) -> None:
+    """Keep ``Ticket.sla_due_at`` (the queues' due sort) equal to the earliest running clock."""
+    due = open_clocks(ticket).filter(paused_at__isnull=True).aggregate(due=Min("due_at"))["due"]
+    if due != ticket.sla_due_at:
+        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due)
+        ticket.sla_due_at = due
+
+
+def clocks_of(ticket: Ticket) -> list[Clock]:
+    return list(Clock.objects.filter(ticket=ticket).order_by("started_at", "id"))
+
+
+def attach_running_clocks(tickets: list[Ticket]) -> None:
+    """One query for a page of orders: ``ticket.running_clocks`` for the queue badges."""
+    by_ticket: dict[int, list[Clock]] = {t.pk: [] for t in tickets}
+    if by_ticket:
+        for clock in Clock.objects.filter(OPEN_CLOCK, ticket_id__in=list(by_ticket)).order_by(
+            "due_at"
+        ):
+            by_ticket[clock.ticket_id].append(clock)
+    for ticket in tickets:
+        ticket.running_clocks = by_ticket[ticket.pk]  # type: ignore[attr-defined]
+
+
+# --- People ---------------------------------------------------------------------------------
+
+
+def system_user() -> User:
+    """系统: the inactive account the background worker acts as. A data migration creates it;
+    this re-creates it if a database was emptied (a flushed test database, a restored dump)."""
+    user, created = User.objects.get_or_create(
+        employee_no=SYSTEM_EMPLOYEE_NO, defaults={"name": "系统", "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def staff_with_role(code: str) -> QuerySet[User]:
+    """Active staff holding the role ``code`` — the callback surveyors who are warned
+    (R-SLA-5), the manager hotline that takes escalated complaints (R-ESC-3). By role, not by
+    permission: a manager holds every permission but is not on the hotline rota."""
+    return User.objects.filter(is_active=True, roles__code=code).distinct()
+
+
+def responsible_person(ticket: Ticket) -> User:
+    """Whoever the order waits on: the handler once dispatched, else the first-contact owner."""
+    return ticket.handler if ticket.handler_id and ticket.handler else ticket.owner
+
+
+def superior_of(ticket: Ticket) -> User | None:
+    """The responsible person's superior: the head of the department the order is with, or of
+    the owner's team, climbing the tree past units the person heads themselves."""
+    person = responsible_person(ticket)
+    node = ticket.department if ticket.handler_id else (person.team or person.department)
+    seen: set[int] = set()
+    while node is not None and node.pk not in seen:
+        seen.add(node.pk)
+        if node.head_id and node.head_id != person.pk:
+            return node.head
+        node = node.parent
+    return None
+
+
+def notify_staff(
+    recipients: Iterable[User],
+    event: str,
+    *,
+    title: str,
+    body: str = "",
+    ticket: Ticket | None = None,
+    dedupe_key: str | None = None,
+) -> int:
+    """Tell staff through kefu.notifications (in-app at once, e-mail/SMS after commit).
+
+    The worker's own system account is never a recipient.
+    """
+    from django.urls import reverse
+
+    people = [
+        u
+        for u in {u.pk: u for u in recipients if u is not None}.values()
+        if u.is_active and u.employee_no != SYSTEM_EMPLOYEE_NO
+    ]
+    if not people:
+        return 0
+    try:
+        from kefu.notifications.services import notify
+    except ImportError:  # the notifications app is not installed: say so, never pretend
+        logger.warning("kefu.notifications is not installed; %s not sent: %s", event, title)
+        return 0
+    url = reverse("tickets:detail", kwargs={"number": ticket.number}) if ticket else ""
+    return notify(
+        people, event, title=title, body=body, url=url, ticket=ticket, dedupe_key=dedupe_key
+    )
