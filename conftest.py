@@ -89,12 +89,16 @@ def login(client: Client) -> Callable[[User], Client]:
 
 @pytest.fixture(autouse=True)
 def _fresh_taxonomy_snapshot():
-    """Each test's rolled-back rows must not live on in the in-memory taxonomy snapshot."""
+    """Each test's rolled-back rows must not live on in the in-memory snapshots (taxonomy, SLA
+    policies and calendar overrides)."""
+    from kefu.sla import snapshot as sla_snapshot
     from kefu.tickets import taxonomy
 
     taxonomy.invalidate()
+    sla_snapshot.invalidate()
     yield
     taxonomy.invalidate()
+    sla_snapshot.invalidate()
 
 
 @pytest.fixture

@@ -4,10 +4,16 @@ The database is whatever ``KEFU_DATABASE_URL`` names (SQLite by default); ``make
 suite once on SQLite and once on PostgreSQL.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("KEFU_DATA_DIR", tempfile.mkdtemp(prefix="kefu-test-"))
+if "KEFU_DATA_DIR" not in os.environ:
+    # A throw-away folder, removed when this run ends. Child processes that tests start inherit
+    # it through the environment and so do not remove it themselves.
+    os.environ["KEFU_DATA_DIR"] = tempfile.mkdtemp(prefix="kefu-test-")
+    atexit.register(shutil.rmtree, os.environ["KEFU_DATA_DIR"], ignore_errors=True)
 os.environ.setdefault("KEFU_SECRET_KEY", "kefu-tests-only-not-a-secret")
 # Order numbers inside the order's transaction, so a test's rollback takes them back too; the
 # numbering tests start processes with the production default (a connection of their own).

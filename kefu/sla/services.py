@@ -14,12 +14,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Min, Prefetch, QuerySet
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from kefu.customers.choices import CustomerTier
 from kefu.org.models import User
 from kefu.sla import calendar as cal
+from kefu.sla import snapshot as sla_snapshot
 from kefu.sla.choices import SYSTEM_EMPLOYEE_NO, CalendarKind
 from kefu.sla.models import OPEN_CLOCK, CalendarOverride, Clock, Policy, Target
 from kefu.tickets.models import Ticket
@@ -35,8 +36,9 @@ def center_tz() -> ZoneInfo:
 
 
 def overrides() -> dict[date, bool]:
-    """Every administrator override (a small table: a few dozen dates a year)."""
-    return dict(CalendarOverride.objects.values_list("date", "is_workday"))
+    """Every administrator override (a small table: a few dozen dates a year), from the
+    in-memory snapshot (``kefu.sla.snapshot``)."""
+    return sla_snapshot.current().overrides
 
 
 def is_workday_rule() -> cal.IsWorkday:
@@ -92,11 +94,8 @@ def _matches(policy: Policy, ticket: Ticket) -> bool:
 
 def targets_for(ticket: Ticket) -> dict[str, Target]:
     """For each target kind, the target of the first matching active policy that has one."""
-    policies = Policy.objects.active().prefetch_related(
-        Prefetch("targets", queryset=Target.objects.select_related("calendar"))
-    )
     found: dict[str, Target] = {}
-    for policy in policies:
+    for policy in sla_snapshot.current().policies:
         if not _matches(policy, ticket):
             continue
         for target in policy.targets.all():
