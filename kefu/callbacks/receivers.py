@@ -17,6 +17,7 @@ from kefu.callbacks.choices import CallbackStatus
 from kefu.tickets.choices import EventKind, Status
 from kefu.tickets.models import RequestKind, Ticket, TimelineEvent
 from kefu.tickets.signals import ticket_event
+from kefu.tickets.taxonomy import active_by_code
 
 
 @receiver(ticket_event, dispatch_uid="kefu.callbacks.follow")
@@ -33,9 +34,7 @@ def on_ticket_event(sender: Any, ticket: Ticket, event: TimelineEvent, **kwargs:
     elif kind == EventKind.REGISTERED:
         if ticket.call_type.is_complaint:
             services.create_complaint_record(ticket, event)
-        if ticket.request_kind_id is not None and (
-            RequestKind.objects.filter(
-                pk=ticket.request_kind_id, code=services.SUGGESTION_KIND
-            ).exists()
-        ):
+        # from the taxonomy snapshot: no query on the create path
+        suggestion = active_by_code(RequestKind, services.SUGGESTION_KIND)
+        if suggestion is not None and ticket.request_kind_id == suggestion.pk:
             services.create_suggestion(ticket)

@@ -136,10 +136,6 @@ def queue_rounds(limit: int = 200) -> list[Callback]:
     )
 
 
-def failed_attempts(callback: Callback) -> int:
-    return sum(1 for a in callback.attempts.all() if a.outcome in FAILED_OUTCOMES)
-
-
 def may_close_unreachable(callback: Callback, settings: CallbackSettings | None = None) -> bool:
     """R-CB-2: after N failed attempts, or when the contact details are wrong."""
     settings = settings or current_settings()

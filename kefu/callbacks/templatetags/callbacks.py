@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from kefu.callbacks import services
-from kefu.callbacks.choices import DISSATISFIED_MAX, CallbackStatus
+from kefu.callbacks.choices import DISSATISFIED_MAX, CallbackStatus, Outcome
 from kefu.callbacks.forms import (
     AttemptForm,
     RecordForm,
@@ -49,7 +49,10 @@ def callbacks_panel(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
     # A missing reverse one-to-one raises a subclass of AttributeError: getattr's default.
     link = getattr(ticket, "secondary_of", None)
     suggestion = getattr(ticket, "suggestion", None)
-    last = current.attempts.all().order_by("-at", "-id").first() if current else None
+    # from the prefetched attempts (an order_by here would query again)
+    last = (
+        max(current.attempts.all(), key=lambda a: (a.at, a.pk), default=None) if current else None
+    )
     return {
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
@@ -57,8 +60,10 @@ def callbacks_panel(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
         "rounds": rounds,
         "current": current,
         "calling": calling,
-        "reached": last is not None and last.outcome == "reached",
-        "may_unreachable": current is not None and services.may_close_unreachable(current),
+        "reached": last is not None and last.outcome == Outcome.REACHED,
+        "may_unreachable": calling
+        and current is not None
+        and services.may_close_unreachable(current),
         "attempt_form": AttemptForm(initial=version, auto_id="attempt_%s"),
         "satisfied_form": SatisfiedForm(initial=version, auto_id="satisfied_%s"),
         "second_form": SecondDispatchForm(initial=version, auto_id="second_%s"),
