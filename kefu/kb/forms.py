@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.forms import StyledFormMixin
 from kefu.kb.models import Category
 from kefu.org.models import Department
+from kefu.tickets.forms import DATETIME_WIDGET
 from kefu.tickets.models import BusinessLine
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class CategoryChoice(forms.ModelChoiceField):
@@ -39,6 +38,14 @@ def _business_line_field() -> forms.ModelChoiceField:
     )
 
 
+def _department_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Department.objects.filter(is_active=True),
+        label=_("Issuing department"),
+        required=False,
+    )
+
+
 class SearchForm(StyledFormMixin, forms.Form):
     compact = True
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
@@ -51,11 +58,7 @@ class NoticeForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     notice_ref = forms.CharField(label=_("Notice reference"), max_length=60, required=False)
     category = _category_field()
-    issuing_department = forms.ModelChoiceField(
-        queryset=Department.objects.filter(is_active=True),
-        label=_("Issuing department"),
-        required=False,
-    )
+    issuing_department = _department_field()
     business_line = _business_line_field()
     received_at = forms.DateTimeField(
         label=_("Notice received at"), widget=DATETIME_WIDGET, required=False
@@ -76,11 +79,7 @@ class ArticleForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     category = _category_field()
     business_line = _business_line_field()
-    issuing_department = forms.ModelChoiceField(
-        queryset=Department.objects.filter(is_active=True),
-        label=_("Issuing department"),
-        required=False,
-    )
+    issuing_department = _department_field()
     tags = forms.CharField(label=_("Tags"), max_length=200, required=False)
     wording = forms.CharField(
         label=_("Unified wording (统一口径)"),

@@ -67,6 +67,11 @@ def categories() -> list[Category]:
     return list(Category.objects.order_by("sort_order", "name"))
 
 
+def uses_on(ticket: Any) -> list[ArticleUse]:
+    """The articles recorded as used on an order (R-KB-5), newest first."""
+    return list(ArticleUse.objects.filter(ticket=ticket).select_related("article", "user"))
+
+
 def in_workflow(user: Any) -> ArticleQuerySet:
     """Articles on their way to publication that the user can see."""
     return (

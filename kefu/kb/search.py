@@ -421,13 +421,13 @@ def plain_text(html: str) -> str:
 
 def snippet(article: Article, terms: list[str]) -> SafeString:
     """A highlighted extract: from the wording if it holds a query word, else from the body."""
-    sources = [
-        article.wording,
-        plain_text(article.body_html) if article.body_html else article.body,
-    ]
+    # body_html is always rendered from body (workflow._save), and ``body`` is not among the
+    # HIT_FIELDS: reading it here would cost one query per hit.
+    body = plain_text(article.body_html)
+    sources = [article.wording, body]
     pattern = _pattern(terms) if terms else None
     text = next((s for s in sources if s and pattern and pattern.search(s)), None)
-    text = " ".join((text or article.wording or article.body or "").split())
+    text = " ".join((text or article.wording or body).split())
     begin, end = best_window(text, terms)
     html = highlight(text[begin:end], terms)
     prefix = "…" if begin > 0 else ""

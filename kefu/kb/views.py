@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,7 @@ from kefu.core.forms import apply_validation_error
 from kefu.core.types import AuthedRequest
 from kefu.kb import queries, workflow
 from kefu.kb.access import access_article, sees_workflow
-from kefu.kb.choices import SearchSource, Step
+from kefu.kb.choices import SearchSource, Status, Step
 from kefu.kb.forms import ArticleForm, AttachForm, NoticeForm, SearchForm, StepForm
 from kefu.kb.models import Article, ArticleUse, ArticleVersion
 from kefu.lib.trees import build_tree, flatten
@@ -137,7 +138,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _save_article(request: AuthedRequest, item: Article, form: ArticleForm) -> None:
     user, changes = request.user, form.changes()
-    if item.status == "published":
+    if item.status == Status.PUBLISHED:
         version = workflow.revise(user, item, changes, form.cleaned_data.get("note", ""))
         messages.success(request, _("Version %(n)s saved.") % {"n": version.number})
     elif "enter" in request.POST:
@@ -246,7 +247,7 @@ def record_use(request: AuthedRequest) -> HttpResponse:
             except (Http404, PermissionDenied, ValidationError):
                 continue
     if request.htmx:
-        context = {"ticket": ticket, "uses": _uses_of(ticket)} if ticket else {"uses": []}
+        context = {"ticket": ticket, "uses": queries.uses_on(ticket)} if ticket else {"uses": []}
         return render(request, "kb/partials/ticket_articles_list.html", context)
     if ticket is None:
         messages.error(
@@ -260,16 +261,10 @@ def record_use(request: AuthedRequest) -> HttpResponse:
 
 
 def _safe(request: AuthedRequest) -> bool:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     target = request.POST.get("next", "")
     return bool(target) and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-
-
-def _uses_of(ticket: Any) -> list[ArticleUse]:
-    return list(ArticleUse.objects.filter(ticket=ticket).select_related("article", "user"))
 
 
 @login_required

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core.errors import IllegalTransition
 from kefu.kb.access import can_read
-from kefu.kb.choices import EDITABLE_STATES, Status, Step, transition
+from kefu.kb.choices import EDITABLE_STATES, TRANSITIONS, Status, Step, transition
 from kefu.kb.models import (
     Article,
     ArticleAttachment,
@@ -36,6 +36,7 @@ from kefu.kb.search import index_parts
 from kefu.org.models import User
 from kefu.tickets import actions as ticket_actions
 from kefu.tickets.access import is_visible
+from kefu.tickets.choices import Status as TicketStatus
 from kefu.tickets.models import Ticket
 
 # Fields an editor may set; what a version keeps.
@@ -53,7 +54,9 @@ CONTENT_FIELDS = (
 )
 VERSIONED_FIELDS = ("title", "body", "wording", "tags", "effective_from", "effective_to")
 EDITABLE_OR_PUBLISHED = frozenset({*EDITABLE_STATES, Status.PUBLISHED})
-ANSWERED_STATUSES = frozenset({"fed_back", "pending_callback", "closed"})
+ANSWERED_STATUSES = frozenset(
+    {TicketStatus.FED_BACK, TicketStatus.PENDING_CALLBACK, TicketStatus.CLOSED}
+)
 
 
 # --- Helpers ------------------------------------------------------------------------------
@@ -71,8 +74,6 @@ def permitted(actor: User, step: str, article: Article) -> bool:
 
 
 def allowed_steps(actor: User, article: Article) -> list[str]:
-    from kefu.kb.choices import TRANSITIONS
-
     return [s for s in TRANSITIONS.get(article.status, {}) if permitted(actor, s, article)]
 
 

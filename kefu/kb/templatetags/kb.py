@@ -7,7 +7,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from kefu.kb.models import Article, ArticleUse
+from kefu.kb.models import Article
+from kefu.kb.queries import uses_on
 from kefu.kb.workflow import ANSWERED_STATUSES
 
 register = template.Library()
@@ -18,7 +19,7 @@ def kb_ticket_panel(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
     """Articles used on the order; for a senior agent, "turn this answered order into a draft"."""
     request = context["request"]
     user = request.user
-    uses = list(ArticleUse.objects.filter(ticket=ticket).select_related("article", "user"))
+    uses = uses_on(ticket)
     can_draft = (
         user.has_perm("kb.from_case")
         and ticket.status in ANSWERED_STATUSES
