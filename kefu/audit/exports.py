@@ -19,7 +19,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -106,10 +106,6 @@ def columns() -> list[Column]:
 
 
 # --- Scope --------------------------------------------------------------------------------------
-
-
-def _local_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def customers_in_scope(export: ExportRequest) -> QuerySet[Customer]:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -217,12 +218,6 @@ class ImportOut(Schema):
 # --- Turning records into answers -------------------------------------------------------------
 
 
-def _main_phone(customer: Customer) -> str:
-    phones = [c for c in customer.contacts.all() if c.kind == ContactKind.PHONE]
-    phones.sort(key=lambda c: (not c.is_primary, c.pk))
-    return phones[0].value if phones else ""
-
-
 def profile_out(customer: Customer) -> ProfileOut:
     p = customer.service_profile()
     return ProfileOut(
@@ -246,7 +241,7 @@ def item(customer: Customer, phone: str | None = None) -> CustomerItem:
         tier_label=customer.tier_label,
         vip_level=customer.vip_level,
         region=customer.region,
-        phone=phone if phone is not None else masking.masked_phone(_main_phone(customer)),
+        phone=phone if phone is not None else masking.masked_phone(customer.main_phone()),
         registered_on=customer.registered_on,
     )
 
@@ -372,13 +367,15 @@ def screen_pop_lookup(request: HttpRequest, phone: str) -> ScreenPopOut:
 @router.get("/duplicates", response=list[DuplicateGroupOut], summary="Shared phones / e-mails")
 def duplicates(request: HttpRequest) -> list[DuplicateGroupOut]:
     require_perm(request, "customers.view")
+    groups = services.duplicate_groups()
+    prefetch_related_objects([c for g in groups for c in g.customers], "contacts")
     return [
         DuplicateGroupOut(
             kind=g.kind,
             value=masking.masked_phone(g.value) if g.kind == ContactKind.PHONE else g.value,
             customers=[item(c) for c in g.customers],
         )
-        for g in services.duplicate_groups()
+        for g in groups
     ]
 
 

@@ -26,7 +26,6 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -46,10 +45,9 @@ from kefu.customers.models import (
     Customer,
     CustomerSettings,
     ImportJob,
-    Tag,
     month_day,
 )
-from kefu.customers.services import split_tags
+from kefu.customers.services import contact_points, normalise_email, split_tags, tag_objects
 from kefu.lib.phones import InvalidPhone, normalize_phone
 
 MAX_BYTES = 30 * 1024 * 1024
@@ -325,8 +323,7 @@ def check_row(
     for raw in re.split(r"[;；,，\s]+", cells.get("email", "")):
         if raw:
             try:
-                validate_email(raw.lower())
-                emails.append(raw.lower())
+                emails.append(normalise_email(raw))
             except ValidationError:
                 problem("email", "bad_email", raw)
     if not phones and not emails and not any(p["field"] in ("phone", "email") for p in problems):
@@ -511,10 +508,6 @@ def upload(actor: Any, file: UploadedFile) -> ImportJob:
     return job
 
 
-def may_see(user: Any, job: ImportJob) -> bool:
-    return bool(user.has_perm("customers.import"))
-
-
 @transaction.atomic
 def confirm(actor: Any, job: ImportJob) -> ImportJob:
     """Queue a previewed import (the background task does the work)."""
@@ -623,22 +616,7 @@ def _apply(job: ImportJob, rows: list[Row]) -> tuple[int, int]:
         contacts: list[ContactPoint] = []
         links = []
         for row, customer in zip(fresh, customers, strict=True):
-            contacts += [
-                ContactPoint(customer=customer, kind=ContactKind.PHONE, value=p, is_primary=i == 0)
-                for i, p in enumerate(row.phones)
-            ]
-            contacts += [
-                ContactPoint(customer=customer, kind=ContactKind.EMAIL, value=e, is_primary=i == 0)
-                for i, e in enumerate(row.emails)
-            ]
-            if row.wechat:
-                contacts.append(
-                    ContactPoint(customer=customer, kind=ContactKind.WECHAT, value=row.wechat)
-                )
-            if row.address:
-                contacts.append(
-                    ContactPoint(customer=customer, kind=ContactKind.ADDRESS, value=row.address)
-                )
+            contacts += contact_points(customer, row.phones, row.emails, row.wechat, row.address)
             links += [
                 Customer.tags.through(customer_id=customer.pk, tag_id=tag_ids[t]) for t in row.tags
             ]
@@ -659,6 +637,4 @@ def _apply(job: ImportJob, rows: list[Row]) -> tuple[int, int]:
 
 
 def _tags(names: set[str]) -> dict[str, int]:
-    if names:
-        Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
-    return dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+    return {tag.name: tag.pk for tag in tag_objects(names)}

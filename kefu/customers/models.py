@@ -175,6 +175,13 @@ class Customer(models.Model):
             return f"VIP{self.vip_level}"
         return str(self.get_tier_display())
 
+    def main_phone(self) -> str:
+        """The primary phone number (E.164), else the first; "" when there is none. Reads
+        ``contacts.all()`` so that a prefetch serves it."""
+        phones = [c for c in self.contacts.all() if c.kind == ContactKind.PHONE]
+        phones.sort(key=lambda c: (not c.is_primary, c.pk))
+        return phones[0].value if phones else ""
+
     def service_profile(self, today: date | None = None) -> ServiceProfile:
         """R-CUS-2: what routing and the SLA module read to treat this customer differently."""
         today = today or timezone.localdate()

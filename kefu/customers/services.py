@@ -368,28 +368,37 @@ class DuplicateCustomer(ValidationError):
         )
 
 
-def _tag_objects(names: list[str]) -> list[Tag]:
+def tag_objects(names: list[str] | set[str]) -> list[Tag]:
+    """The tags of these names, adding the ones that do not exist yet (records and imports)."""
     if not names:
         return []
     Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
     return list(Tag.objects.filter(name__in=names))
 
 
-def _contact_rows(customer: Customer, cleaned: Cleaned) -> list[ContactPoint]:
-    data = cleaned.data
+def contact_points(
+    customer: Customer, phones: list[str], emails: list[str], wechat: str = "", address: str = ""
+) -> list[ContactPoint]:
+    """A record's contact points, unsaved; the first phone and the first e-mail are primary.
+    Used by the record forms and by imports."""
     rows = [
         ContactPoint(customer=customer, kind=ContactKind.PHONE, value=p, is_primary=i == 0)
-        for i, p in enumerate(cleaned.phones)
+        for i, p in enumerate(phones)
     ]
     rows += [
         ContactPoint(customer=customer, kind=ContactKind.EMAIL, value=e, is_primary=i == 0)
-        for i, e in enumerate(cleaned.emails)
+        for i, e in enumerate(emails)
     ]
-    if data.wechat.strip():
-        rows.append(ContactPoint(customer=customer, kind=ContactKind.WECHAT, value=data.wechat))
-    if data.address.strip():
-        rows.append(ContactPoint(customer=customer, kind=ContactKind.ADDRESS, value=data.address))
+    if wechat.strip():
+        rows.append(ContactPoint(customer=customer, kind=ContactKind.WECHAT, value=wechat))
+    if address.strip():
+        rows.append(ContactPoint(customer=customer, kind=ContactKind.ADDRESS, value=address))
     return rows
+
+
+def _contact_rows(customer: Customer, cleaned: Cleaned) -> list[ContactPoint]:
+    data = cleaned.data
+    return contact_points(customer, cleaned.phones, cleaned.emails, data.wechat, data.address)
 
 
 FIELDS = (
@@ -435,7 +444,7 @@ def create_customer(actor: Any, data: CustomerData, *, allow_duplicate: bool = F
     )
     customer.save()
     ContactPoint.objects.bulk_create(_contact_rows(customer, cleaned))
-    customer.tags.set(_tag_objects(cleaned.tags))
+    customer.tags.set(tag_objects(cleaned.tags))
     return customer
 
 
@@ -465,7 +474,7 @@ def update_customer(actor: Any, customer: Customer, data: CustomerData) -> Custo
                 existing[key].save(update_fields=["is_primary"])
         else:
             contact.save()
-    locked.tags.set(_tag_objects(cleaned.tags))
+    locked.tags.set(tag_objects(cleaned.tags))
     return locked
 
 

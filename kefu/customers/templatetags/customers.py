@@ -6,7 +6,6 @@ from typing import Any
 
 from django import template
 
-from kefu.customers.choices import ContactKind
 from kefu.customers.masking import masked_phone, shown_contact
 
 register = template.Library()
@@ -15,11 +14,7 @@ register = template.Library()
 @register.filter
 def main_phone(customer: Any) -> str:
     """The customer's main number, masked; uses prefetched contacts when there are some."""
-    phones = [c for c in customer.contacts.all() if c.kind == ContactKind.PHONE]
-    if not phones:
-        return "—"
-    phones.sort(key=lambda c: (not c.is_primary, c.pk))
-    return masked_phone(phones[0].value)
+    return masked_phone(customer.main_phone()) or "—"
 
 
 @register.filter

@@ -85,7 +85,7 @@ def birthdays(request: AuthedRequest) -> HttpResponse:
 @login_required
 @permission_required("customers.work_tasks", raise_exception=True)
 def tasks(request: AuthedRequest) -> HttpResponse:
-    rows = list(campaigns.open_tasks_for(request.user))
+    rows = list(campaigns.open_tasks_for(request.user).prefetch_related("customer__contacts"))
     for task in rows:
         allowed = campaigns.OUTCOMES_BY_KIND[TaskKind(task.kind)]
         task.allowed_outcomes = [str(o) for o in allowed]  # type: ignore[attr-defined]
