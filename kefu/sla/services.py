@@ -7,7 +7,6 @@ policies and overrides and writes clocks.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -24,9 +23,6 @@ from kefu.sla import snapshot as sla_snapshot
 from kefu.sla.choices import SYSTEM_EMPLOYEE_NO, CalendarKind
 from kefu.sla.models import OPEN_CLOCK, CalendarOverride, Clock, Policy, Target
 from kefu.tickets.models import Ticket
-
-logger = logging.getLogger(__name__)
-
 
 # --- Calendar -------------------------------------------------------------------------------
 
@@ -256,21 +252,14 @@ def responsible_person(ticket: Ticket) -> User:
 
 
 def superior_of(ticket: Ticket) -> User | None:
-    """The responsible person's superior: the head of the department the order is with, or of
-    the owner's team, climbing the tree past units the person heads themselves."""
-    person = responsible_person(ticket)
-    node = ticket.department if ticket.handler_id else (person.team or person.department)
-    seen: set[int] = set()
-    while node is not None and node.pk not in seen:
-        seen.add(node.pk)
-        if node.head_id and node.head_id != person.pk:
-            return node.head
-        node = node.parent
-    return None
+    """The responsible person's superior: the next step up the escalation path (R-ESC-2)."""
+    from kefu.tickets.actions.escalation import next_up
+
+    return next_up(ticket, responsible_person(ticket))
 
 
 def notify_staff(
-    recipients: Iterable[User],
+    recipients: Iterable[User | None],
     event: str,
     *,
     title: str,
@@ -280,22 +269,14 @@ def notify_staff(
 ) -> int:
     """Tell staff through kefu.notifications (in-app at once, e-mail/SMS after commit).
 
-    The worker's own system account is never a recipient.
+    ``notify`` skips missing, inactive and repeated recipients; the worker's own system account
+    is never one either.
     """
     from django.urls import reverse
 
-    people = [
-        u
-        for u in {u.pk: u for u in recipients if u is not None}.values()
-        if u.is_active and u.employee_no != SYSTEM_EMPLOYEE_NO
-    ]
-    if not people:
-        return 0
-    try:
-        from kefu.notifications.services import notify
-    except ImportError:  # the notifications app is not installed: say so, never pretend
-        logger.warning("kefu.notifications is not installed; %s not sent: %s", event, title)
-        return 0
+    from kefu.notifications.services import notify
+
+    people = [u for u in recipients if u is not None and u.employee_no != SYSTEM_EMPLOYEE_NO]
     url = reverse("tickets:detail", kwargs={"number": ticket.number}) if ticket else ""
     return notify(
         people, event, title=title, body=body, url=url, ticket=ticket, dedupe_key=dedupe_key

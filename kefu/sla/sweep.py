@@ -142,17 +142,22 @@ def _warn(ids: list[int], now: datetime, system: User) -> None:
 def _alarm(ids: list[int], now: datetime, system: User) -> None:
     clocks = _load(ids)
     _timeline(clocks, EventKind.SLA_ALARM, system, now)
-    superiors: dict[tuple[int | None, int], User | None] = {}  # one look-up per unit and person
+    # one look-up per unit and person (and whether the order was escalated to that person)
+    superiors: dict[tuple[int | None, int, bool], User | None] = {}
     for clock in clocks:
         ticket = clock.ticket
         person = services.responsible_person(ticket)
-        key = (ticket.department_id if ticket.handler_id else None, person.pk)
+        key = (
+            ticket.department_id if ticket.handler_id else None,
+            person.pk,
+            ticket.escalated_to_id == person.pk,
+        )
         if key not in superiors:
             superiors[key] = services.superior_of(ticket)
         people = [person, superiors[key]]
         values = {"number": ticket.number, "target": _label(clock.kind)}
         services.notify_staff(
-            [p for p in people if p is not None],
+            people,
             EVENT_ALARM,
             title=_("%(number)s: %(target)s is overdue") % values,
             body=ticket.title,
@@ -160,7 +165,7 @@ def _alarm(ids: list[int], now: datetime, system: User) -> None:
             dedupe_key=f"sla:{clock.pk}:alarm",
         )
         services.notify_staff(
-            [p for p in people if p is not None],
+            people,
             EVENT_URGE,
             title=_("Urge: %(number)s — %(target)s is overdue, act now") % values,
             body=ticket.title,

@@ -146,16 +146,24 @@ def search(qs: TicketQuerySet, text: str) -> TicketQuerySet:
 # received time cost over a second at 1M orders (bench/results).
 
 
-def encode_cursor(ticket: Ticket, by_id: bool = False) -> str:
-    raw = f"id|{ticket.pk}" if by_id else f"{ticket.received_at.isoformat()}|{ticket.pk}"
+def _pack(raw: str) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _unpack(cursor: str) -> list[str]:
+    """The ``|``-separated fields of a cursor; raises ValueError/binascii.Error if malformed."""
+    padded = cursor + "=" * (-len(cursor) % 4)
+    return base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+
+
+def encode_cursor(ticket: Ticket, by_id: bool = False) -> str:
+    return _pack(f"id|{ticket.pk}" if by_id else f"{ticket.received_at.isoformat()}|{ticket.pk}")
 
 
 def decode_cursor(cursor: str) -> tuple[datetime | None, int] | None:
     """(received_at, id) of a list cursor, (None, id) of a search cursor; None if malformed."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        first, pk_text = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+        first, pk_text = _unpack(cursor)
         if first == "id":
             return (None, int(pk_text))
         when = parse_datetime(first)
@@ -173,14 +181,12 @@ SORTS = {"received": _("Newest first"), "due": _("Due soonest (SLA)")}
 
 def _due_cursor(ticket: Ticket) -> str:
     assert ticket.sla_due_at is not None  # noqa: S101 - rows of a due page have one
-    raw = f"due|{ticket.sla_due_at.isoformat()}|{ticket.pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return _pack(f"due|{ticket.sla_due_at.isoformat()}|{ticket.pk}")
 
 
 def _due_position(cursor: str) -> tuple[datetime, int] | None:
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        tag, when_text, pk_text = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+        tag, when_text, pk_text = _unpack(cursor)
         when = parse_datetime(when_text)
         return (when, int(pk_text)) if tag == "due" and when else None
     except (ValueError, binascii.Error, UnicodeDecodeError):

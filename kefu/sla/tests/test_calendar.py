@@ -68,8 +68,10 @@ def test_r_sla_2_n_working_days_end_at_midnight_after_the_nth_official_working_d
 
 @settings(max_examples=200, deadline=None)
 @given(
+    # Up to 10 working days from the start must stay inside the years chinese_calendar covers
+    # (2026 is its last): a later start counts into 2027, where the check below cannot look.
     start=st.datetimes(
-        min_value=datetime(2025, 1, 1), max_value=datetime(2026, 12, 20), timezones=st.just(TZ)
+        min_value=datetime(2025, 1, 1), max_value=datetime(2026, 12, 10), timezones=st.just(TZ)
     ),
     days=st.integers(min_value=1, max_value=10),
 )

@@ -89,7 +89,7 @@ def escalate(
         raise ValidationError({"reason": _("Choose a valid reason.")})
     locked = _open_order(ticket, expected_version)
     current = locked.escalated_to or services.responsible_person(locked)
-    target = _next_up(locked, current)
+    target = next_up(locked, current)
     if target is None or locked.escalation_level >= TOP_LEVEL:
         if is_system(actor) or reason == EscalationReason.OVERDUE:
             return _to_hotline(actor, locked, reason, note, sla_kind)
@@ -139,13 +139,16 @@ def escalate(
     return record
 
 
-def _next_up(ticket: Ticket, person: User) -> User | None:
+def next_up(ticket: Ticket, person: User) -> User | None:
     """The superior of ``person`` for this order: the head of the unit the order is with, or of
-    the person's own unit, climbing the tree past units they head themselves."""
+    the person's own unit, climbing the tree past units they head themselves. An inactive
+    superior counts as nobody. (The SLA alarm's ``superior_of`` asks this too.)"""
     if ticket.department_id and ticket.handler_id == person.pk:
         node = ticket.department
-    elif ticket.escalated_to_id == person.pk and person.headed_departments.exists():
-        node = person.headed_departments.order_by("pk").first()
+    elif ticket.escalated_to_id == person.pk and (
+        headed := person.headed_departments.order_by("pk").first()
+    ):
+        node = headed
     else:
         node = person.team or person.department
     seen: set[int] = set()
