@@ -67,7 +67,7 @@ from kefu.tickets.schemas import (
     VersionIn,
     draft_out,
     event_out,
-    list_item,
+    list_items,
     phone_for,
     ticket_out,
     ticket_ref,
@@ -226,6 +226,10 @@ class ListQuery(Schema):
     received_from: date | None = None
     received_to: date | None = None
     q: str = Field("", description="Order number, phone number (any spelling) or words")
+    sort: str = Field(
+        "received",
+        description="received (newest first) or due (running SLA clock due soonest first)",
+    )
     cursor: str = ""
     limit: int = Field(50, ge=1, le=100)
 
@@ -236,9 +240,11 @@ def default_queue(user: Any) -> str:
     return "mine" if user.has_perm("tickets.view_own") else "department"
 
 
-@router.get("/tickets", response=TicketPage, summary="Orders of a queue, filtered, newest first")
+@router.get("/tickets", response=TicketPage, summary="Orders of a queue, filtered and sorted")
 def list_tickets(request: HttpRequest, params: Query[ListQuery]) -> TicketPage:
     user = request.user
+    if params.sort not in queries.SORTS:
+        raise ValidationError({"sort": _invalid(params.sort)})
     queue = cast(TicketQuerySet, queries.queue(user, params.queue or default_queue(user)))
     qs = queue.for_list()
     filters = queries.Filters(
@@ -257,8 +263,9 @@ def list_tickets(request: HttpRequest, params: Query[ListQuery]) -> TicketPage:
         params.cursor,
         params.limit,
         by_id=queries.is_keyword_search(params.q),
+        by_due=params.sort == "due",
     )
-    return TicketPage(items=[list_item(user, t) for t in rows], next_cursor=next_cursor or None)
+    return TicketPage(items=list_items(user, rows), next_cursor=next_cursor or None)
 
 
 class ScreenPopOut(Schema):
@@ -278,7 +285,7 @@ def screen_pop(request: HttpRequest, phone: str) -> ScreenPopOut:
         errors.setdefault("phone", _("This is not a valid phone number."))
     _raise(errors)
     customer = customers_with_phone(e164).order_by("pk").first()
-    orders = actions.open_orders_for(customer, e164).for_list()[:10]
+    orders = list(actions.open_orders_for(customer, e164).for_list()[:10])
     user = request.user
     return ScreenPopOut(
         phone=phone_for(user, e164),
@@ -289,7 +296,7 @@ def screen_pop(request: HttpRequest, phone: str) -> ScreenPopOut:
             if customer
             else None
         ),
-        open_orders=[list_item(user, t) for t in orders],
+        open_orders=list_items(user, orders),
     )
 
 

@@ -11,11 +11,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from ninja import Field, Schema
 
 from kefu.customers.choices import ContactKind
 from kefu.customers.masking import shown_phone
 from kefu.org.models import Department, User
+from kefu.sla.choices import ClockState
+from kefu.sla.models import Clock
+from kefu.sla.services import attach_running_clocks, clocks_of
 from kefu.tickets.models import DispatchDraft, Ticket, TimelineEvent
 from kefu.tickets.queries import pending_draft
 
@@ -76,6 +80,34 @@ class DraftOut(Schema):
     review_note: str
 
 
+class ClockBrief(Schema):
+    kind: str = Field(description="Target code (register, dispatch, call_back, on_site, …)")
+    kind_label: str
+    state: str = Field(description="running, warned, breached or paused (open clocks only)")
+    due_at: datetime
+
+
+class ClockOut(Schema):
+    kind: str = Field(description="Target code (register, dispatch, call_back, on_site, …)")
+    kind_label: str
+    state: str = Field(
+        description="running, warned, breached, paused, met, met_late or cancelled, at answer time"
+    )
+    state_label: str
+    policy: str | None = Field(description="Name of the policy as it was when the clock started")
+    started_at: datetime
+    due_at: datetime = Field(description="Moved on by the time spent paused (R-ESC-4)")
+    warn_at: datetime
+    paused_at: datetime | None = Field(description="Set while paused, waiting on the customer")
+    paused_seconds: int = Field(description="Time paused so far, in seconds")
+    met_at: datetime | None
+    breached_at: datetime | None
+    cancelled_at: datetime | None
+    warned_at: datetime | None = Field(description="When the 80 % warning went out (R-SLA-5)")
+    alarmed_at: datetime | None = Field(description="When the alarm and urge went out (R-SLA-5)")
+    escalated_at: datetime | None = Field(description="When the breach escalated (R-ESC-2/3)")
+
+
 class TicketListItem(Schema):
     number: str
     type_label: str = Field(description="Call type and level, e.g. A1-III")
@@ -95,6 +127,8 @@ class TicketListItem(Schema):
     handler: PersonOut | None
     has_pending_draft: bool
     version: int
+    sla_due_at: datetime | None = Field(description="Earliest due time of a running SLA clock")
+    sla_clocks: list[ClockBrief] = Field(description="The open SLA clocks, soonest due first")
 
 
 class TicketPage(Schema):
@@ -130,6 +164,8 @@ class TicketOut(Schema):
     updated_at: datetime
     updated_by: PersonOut
     allowed_moves: list[str] = Field(description="Moves you may make now (choices.Move values)")
+    sla_due_at: datetime | None = Field(description="Earliest due time of a running SLA clock")
+    sla_clocks: list[ClockOut] = Field(description="Every SLA clock of the order, oldest first")
 
 
 class TicketRef(Schema):
@@ -279,8 +315,50 @@ def phone_for(user: Any, e164: str) -> str:
     return shown_phone(user, e164, as_e164=True)
 
 
-def list_item(user: Any, ticket: Ticket) -> TicketListItem:
-    """Needs ``Ticket.objects.for_list()`` (call type, owner, department, handler joined)."""
+def clock_brief(clock: Clock, now: datetime) -> ClockBrief:
+    return ClockBrief(
+        kind=clock.kind,
+        kind_label=str(clock.get_kind_display()),
+        state=clock.state_at(now),
+        due_at=clock.due_at,
+    )
+
+
+def clock_out(clock: Clock, now: datetime) -> ClockOut:
+    """One clock as the order page shows it; the state is judged at ``now``, taken once per
+    answer so that every clock of it is judged at the same moment."""
+    state = clock.state_at(now)
+    policy = clock.policy_snapshot.get("policy") if clock.policy_snapshot else None
+    return ClockOut(
+        kind=clock.kind,
+        kind_label=str(clock.get_kind_display()),
+        state=state,
+        state_label=str(ClockState(state).label),
+        policy=str(policy) if policy else None,
+        started_at=clock.started_at,
+        due_at=clock.due_at,
+        warn_at=clock.warn_at,
+        paused_at=clock.paused_at,
+        paused_seconds=clock.paused_seconds,
+        met_at=clock.met_at,
+        breached_at=clock.breached_at,
+        cancelled_at=clock.cancelled_at,
+        warned_at=clock.warned_at,
+        alarmed_at=clock.alarmed_at,
+        escalated_at=clock.escalated_at,
+    )
+
+
+def list_items(user: Any, tickets: list[Ticket]) -> list[TicketListItem]:
+    """A page of orders as list items, their open SLA clocks read in one query for the page."""
+    attach_running_clocks(tickets)
+    now = timezone.now()
+    return [list_item(user, t, now) for t in tickets]
+
+
+def list_item(user: Any, ticket: Ticket, now: datetime) -> TicketListItem:
+    """Needs ``Ticket.objects.for_list()`` (call type, owner, department, handler joined) and
+    ``running_clocks`` attached: call it through ``list_items``."""
     return TicketListItem(
         number=ticket.number,
         type_label=ticket.type_label,
@@ -300,6 +378,8 @@ def list_item(user: Any, ticket: Ticket) -> TicketListItem:
         handler=maybe_person(ticket.handler),
         has_pending_draft=ticket.has_pending_draft,
         version=ticket.version,
+        sla_due_at=ticket.sla_due_at,
+        sla_clocks=[clock_brief(c, now) for c in ticket.running_clocks],  # type: ignore[attr-defined]
     )
 
 
@@ -344,6 +424,7 @@ def ticket_out(user: Any, ticket: Ticket, moves: list[str]) -> TicketOut:
     """Needs the order as ``access.access_ticket`` returns it (its relations joined)."""
     draft = pending_draft(ticket)
     pending = draft_out(draft) if draft is not None else None
+    now = timezone.now()
     return TicketOut(
         number=ticket.number,
         type_label=ticket.type_label,
@@ -386,6 +467,8 @@ def ticket_out(user: Any, ticket: Ticket, moves: list[str]) -> TicketOut:
         updated_at=ticket.updated_at,
         updated_by=person(ticket.updated_by),
         allowed_moves=moves,
+        sla_due_at=ticket.sla_due_at,
+        sla_clocks=[clock_out(c, now) for c in clocks_of(ticket)],
     )
 
 
