@@ -34,8 +34,21 @@ SMS_MAX = 140  # two SMS segments of Chinese text at most
 PURGE_BATCH = 5000
 
 
+@dataclass
+class Message:
+    """One thing to tell some people: what ``notify`` takes, and ``notify_many`` a list of."""
+
+    recipients: Iterable[User | None]
+    event: str
+    title: str
+    body: str = ""
+    url: str = ""
+    ticket: Ticket | None = None
+    dedupe_key: str | None = None
+
+
 def notify(
-    recipients: Iterable[User],
+    recipients: Iterable[User | None],
     event: str,
     *,
     title: str,
@@ -52,45 +65,150 @@ def notify(
     ``dedupe_key``, a second call for the same recipient and key does nothing, whichever worker
     makes it: a unique constraint decides.
     """
-    spec = events.get(event)
-    dedupe_key = dedupe_key or None
-    people = _distinct_active(recipients)
-    if not people:
+    message = Message(recipients, event, title, body, url, ticket, dedupe_key)
+    return notify_many([message])
+
+
+def notify_many(messages: list[Message]) -> int:
+    """``notify`` for many messages at once — the SLA sweep's hundreds of warnings — in a few
+    statements: the preferences and the keys notified before read in one query each, the rows
+    written with one insert per table. Returns how many in-app notifications were written.
+
+    Should a key be written by another worker between the look-up and the insert, the unique
+    constraint stops the batch and it is written again message by message, each row on its own
+    (``_notify_rows``), so that only the row notified before is skipped.
+    """
+    planned = _plan(messages)
+    if not planned:
         return 0
-    choices = _channels_for(people, spec)
+    try:
+        with transaction.atomic():
+            written = _write(planned)
+    except IntegrityError:
+        written = sum(_notify_rows(*item) for item in planned)
+    return written
+
+
+Planned = tuple[Message, "events.Event", list["User"], dict[int, set[str]]]
+
+
+def _plan(messages: list[Message]) -> list[Planned]:
+    """Each message with its event, its distinct active recipients and their channels."""
+    specs = {m.event: events.get(m.event) for m in messages}
+    people = {id(m): _distinct_active(m.recipients) for m in messages}
+    wanted = _channels({p.pk for group in people.values() for p in group}, list(specs.values()))
+    return [
+        (m, specs[m.event], people[id(m)], {p.pk: wanted[p.pk, m.event] for p in people[id(m)]})
+        for m in messages
+        if people[id(m)]
+    ]
+
+
+def _channels(user_ids: set[int], specs: list[events.Event]) -> dict[tuple[int, str], set[str]]:
+    """(user, event) → the channels that person wants for it: their preference, else the
+    event's defaults."""
+    rows = NotificationPreference.objects.filter(
+        user__in=user_ids, event__in=[s.code for s in specs]
+    ).values("user_id", "event", *events.CHANNELS)
+    chosen = {(r["user_id"], r["event"]): {c for c in events.CHANNELS if r[c]} for r in rows}
+    out = {}
+    for spec in specs:
+        defaults = {c for c in events.CHANNELS if spec.default(c)}
+        for pk in user_ids:
+            out[pk, spec.code] = chosen.get((pk, spec.code), defaults)
+    return out
+
+
+def _write(planned: list[Planned]) -> int:
+    keys = {m.dedupe_key for m, *_ in planned if m.dedupe_key}
+    # who was told under which key before (one query per table; none without keys)
+    notified: set[tuple[int, str | None]] = set()
+    delivered: set[tuple[int, str, str | None]] = set()
+    if keys:
+        notified.update(
+            Notification.objects.filter(dedupe_key__in=keys).values_list(
+                "recipient_id", "dedupe_key"
+            )
+        )
+        delivered.update(
+            Delivery.objects.filter(dedupe_key__in=keys).values_list(
+                "recipient_id", "channel", "dedupe_key"
+            )
+        )
     now = timezone.now()
-    title = title.strip()[:TITLE_MAX]
+    notes: list[Notification] = []
+    deliveries: list[tuple[Delivery, Notification | None]] = []
+    for message, _spec, people, wanted in planned:
+        key = message.dedupe_key or None
+        title = message.title.strip()[:TITLE_MAX]
+        for person in people:
+            note = None
+            if events.IN_APP in wanted[person.pk]:
+                if key and (person.pk, key) in notified:
+                    continue  # notified before under this key: nothing more for this person
+                notified.add((person.pk, key))
+                note = _notification(person, message, title, now)
+                notes.append(note)
+            for delivery in _deliveries(
+                person, wanted[person.pk], message.event, title, message.body, message.url, now, key
+            ):
+                if key and (person.pk, delivery.channel, key) in delivered:
+                    continue
+                delivered.add((person.pk, delivery.channel, key))
+                deliveries.append((delivery, note))
+    Notification.objects.bulk_create(notes)
+    for delivery, note in deliveries:
+        delivery.notification = note
+    rows = Delivery.objects.bulk_create([d for d, _ in deliveries])
+    _enqueue_after_commit([d.pk for d in rows])
+    return len(notes)
+
+
+def _notify_rows(message: Message, spec: events.Event, people: list[User], wanted: dict) -> int:
+    """One message, row by row, each insert in a savepoint that a duplicate key rolls back."""
+    key = message.dedupe_key or None
+    now = timezone.now()
+    title = message.title.strip()[:TITLE_MAX]
     written = 0
     deliveries: list[int] = []
     for person in people:
-        wanted = choices[person.pk]
         note = None
-        if events.IN_APP in wanted:
-            note = Notification(
-                recipient=person,
-                event=event,
-                title=title,
-                body=body,
-                url=url,
-                ticket=ticket,
-                created_at=now,
-                dedupe_key=dedupe_key or "",
-            )
-            if not _insert(note, dedupe_key):
+        if events.IN_APP in wanted[person.pk]:
+            note = _notification(person, message, title, now)
+            if not _insert(note, key):
                 continue  # notified before under this key: nothing more for this person
             written += 1
-        for delivery in _deliveries(person, wanted, event, title, body, url, now, dedupe_key):
+        for delivery in _deliveries(
+            person, wanted[person.pk], spec.code, title, message.body, message.url, now, key
+        ):
             delivery.notification = note
-            if _insert(delivery, dedupe_key):
+            if _insert(delivery, key):
                 deliveries.append(delivery.pk)
+    _enqueue_after_commit(deliveries)
+    return written
+
+
+def _notification(person: User, message: Message, title: str, now: datetime) -> Notification:
+    return Notification(
+        recipient=person,
+        event=message.event,
+        title=title,
+        body=message.body,
+        url=message.url,
+        ticket=message.ticket,
+        created_at=now,
+        dedupe_key=message.dedupe_key or "",
+    )
+
+
+def _enqueue_after_commit(deliveries: list[int]) -> None:
     if deliveries:
         # robust: the change is committed by then; if the queue is down, log it and let the
         # stale-delivery sweep send them, rather than fail the caller's request.
         transaction.on_commit(lambda: _enqueue(deliveries), robust=True)
-    return written
 
 
-def _distinct_active(recipients: Iterable[User]) -> list[User]:
+def _distinct_active(recipients: Iterable[User | None]) -> list[User]:
     seen: set[int] = set()
     people = []
     for person in recipients:
@@ -99,15 +217,6 @@ def _distinct_active(recipients: Iterable[User]) -> list[User]:
         seen.add(person.pk)
         people.append(person)
     return people
-
-
-def _channels_for(people: list[User], spec: events.Event) -> dict[int, set[str]]:
-    rows = NotificationPreference.objects.filter(
-        user__in=[p.pk for p in people], event=spec.code
-    ).values("user_id", *events.CHANNELS)
-    chosen = {row["user_id"]: {c for c in events.CHANNELS if row[c]} for row in rows}
-    defaults = {c for c in events.CHANNELS if spec.default(c)}
-    return {p.pk: chosen.get(p.pk, defaults) for p in people}
 
 
 def _insert(row: Notification | Delivery, dedupe_key: str | None) -> bool:

@@ -1,5 +1,6 @@
 """SLA policies (managers and administrators) and calendars with their holiday / 调休 overrides
-(administrators) in the admin site; clocks are read-only there — they move with the orders."""
+(administrators) in the admin site; clocks and the sweep's crossing batches are read-only there —
+they move with the orders and the worker."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from kefu.sla.models import Calendar, CalendarOverride, Clock, Policy, Target
+from kefu.sla.models import Calendar, CalendarOverride, Clock, CrossingBatch, Policy, Target
 from kefu.sla.services import calendar_gaps
 
 
@@ -84,13 +85,7 @@ class PolicyAdmin(admin.ModelAdmin):
         return False  # retire a policy with "active"; running clocks keep their copy anyway
 
 
-@admin.register(Clock)
-class ClockAdmin(admin.ModelAdmin):
-    list_display = ["ticket", "kind", "started_at", "due_at", "met_at", "breached_at"]
-    list_filter = ["kind"]
-    list_select_related = ["ticket"]
-    raw_id_fields = ["ticket"]
-
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -99,3 +94,29 @@ class ClockAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Clock)
+class ClockAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "kind", "started_at", "due_at", "met_at", "breached_at"]
+    list_filter = ["kind"]
+    list_select_related = ["ticket"]
+    raw_id_fields = ["ticket"]
+
+
+@admin.register(CrossingBatch)
+class CrossingBatchAdmin(ReadOnlyAdmin):
+    """What the sweep found and whether the worker has delivered it: a batch pending for long
+    means no worker runs; a batch with errors names the clocks whose effects failed."""
+
+    list_display = ["id", "phase", "at", "clock_count", "delivered_at", "has_errors"]
+    list_filter = ["phase", ("delivered_at", admin.EmptyFieldListFilter)]
+    date_hierarchy = "at"
+
+    @admin.display(description=_("clocks"))
+    def clock_count(self, obj: CrossingBatch) -> int:
+        return len(obj.clock_ids)
+
+    @admin.display(description=_("errors"), boolean=True)
+    def has_errors(self, obj: CrossingBatch) -> bool:
+        return bool(obj.errors)

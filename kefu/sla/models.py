@@ -287,3 +287,41 @@ class Clock(models.Model):
     @property
     def remaining(self) -> timedelta:
         return self.due_at - timezone.now()
+
+
+class CrossingBatch(models.Model):
+    """Clocks that crossed one threshold at one sweep — their warning, alarm or escalation step —
+    waiting for its effects (a transactional outbox), up to ``sweep.DELIVERY_BATCH`` per row.
+
+    The sweep writes these in the same statement or transaction that stamps the clocks, so a
+    sweep over a million open orders costs a few range queries and a row per couple of hundred
+    crossings, however many clocks cross. The worker then delivers a batch — the timeline entries,
+    the notifications, the escalations — in the transaction that marks it delivered, so every
+    effect happens exactly once even if a worker dies half-way: an undelivered batch is simply
+    taken by the next delivery. (The stamps on the clocks already make each step once per clock.)
+    """
+
+    class Phase(models.TextChoices):
+        WARNING = "warning", _("warning")
+        ALARM = "alarm", _("alarm")
+        ESCALATION = "escalation", _("escalation")
+
+    phase = models.CharField(_("step"), max_length=12, choices=Phase.choices)
+    at = models.DateTimeField(_("crossed at"))
+    clock_ids = models.JSONField(_("clocks"), default=list)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    errors = models.TextField(
+        _("delivery errors"), blank=True, help_text=_("Clocks whose effects failed, with why.")
+    )
+
+    class Meta:
+        verbose_name = _("SLA crossing batch")
+        verbose_name_plural = _("SLA crossing batches")
+        indexes = [
+            models.Index(
+                fields=["id"], name="sla_crossing_pending", condition=Q(delivered_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phase} × {len(self.clock_ids)} {self.at:%Y-%m-%d %H:%M}"

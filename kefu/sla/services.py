@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -23,6 +23,9 @@ from kefu.sla import snapshot as sla_snapshot
 from kefu.sla.choices import SYSTEM_EMPLOYEE_NO, CalendarKind
 from kefu.sla.models import OPEN_CLOCK, CalendarOverride, Clock, Policy, Target
 from kefu.tickets.models import Ticket
+
+if TYPE_CHECKING:
+    from kefu.notifications.services import Message
 
 # --- Calendar -------------------------------------------------------------------------------
 
@@ -258,6 +261,26 @@ def superior_of(ticket: Ticket) -> User | None:
     return next_up(ticket, responsible_person(ticket))
 
 
+def staff_message(
+    recipients: Iterable[User | None],
+    event: str,
+    *,
+    title: str,
+    body: str = "",
+    ticket: Ticket | None = None,
+    dedupe_key: str | None = None,
+) -> Message:
+    """A message to staff, linking to the order; the worker's own system account is never a
+    recipient (``notify`` skips missing, inactive and repeated ones)."""
+    from django.urls import reverse
+
+    from kefu.notifications.services import Message
+
+    people = [u for u in recipients if u is not None and u.employee_no != SYSTEM_EMPLOYEE_NO]
+    url = reverse("tickets:detail", kwargs={"number": ticket.number}) if ticket else ""
+    return Message(people, event, title, body, url, ticket, dedupe_key)
+
+
 def notify_staff(
     recipients: Iterable[User | None],
     event: str,
@@ -267,17 +290,10 @@ def notify_staff(
     ticket: Ticket | None = None,
     dedupe_key: str | None = None,
 ) -> int:
-    """Tell staff through kefu.notifications (in-app at once, e-mail/SMS after commit).
+    """Tell staff through kefu.notifications (in-app at once, e-mail/SMS after commit)."""
+    from kefu.notifications.services import notify_many
 
-    ``notify`` skips missing, inactive and repeated recipients; the worker's own system account
-    is never one either.
-    """
-    from django.urls import reverse
-
-    from kefu.notifications.services import notify
-
-    people = [u for u in recipients if u is not None and u.employee_no != SYSTEM_EMPLOYEE_NO]
-    url = reverse("tickets:detail", kwargs={"number": ticket.number}) if ticket else ""
-    return notify(
-        people, event, title=title, body=body, url=url, ticket=ticket, dedupe_key=dedupe_key
+    message = staff_message(
+        recipients, event, title=title, body=body, ticket=ticket, dedupe_key=dedupe_key
     )
+    return notify_many([message])

@@ -1,8 +1,10 @@
 """The SLA sweep as a Huey periodic task: every minute, on whichever worker takes it.
 
-No ``lock_task``: the sweep claims clocks row by row, exactly once (see ``kefu.sla.sweep``), so
-two overlapping sweeps are harmless — while a lock left behind by a killed worker would stop
-every later sweep (Huey keeps such a lock until ``run_huey --flush-locks``).
+Each run stamps what crossed a threshold, then delivers every pending crossing batch (see
+``kefu.sla.sweep``). No ``lock_task``: clocks and batches are claimed exactly once, so two
+overlapping sweeps (a long delivery still running when the next minute starts) are harmless,
+while a lock left behind by a killed worker would stop every later sweep (Huey keeps such a
+lock until ``run_huey --flush-locks``).
 """
 
 import logging
