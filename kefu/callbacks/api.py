@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 from kefu.callbacks import reports, services
 from kefu.callbacks.models import Report
 from kefu.core.api import require_perm
+from kefu.lib import center_time
 from kefu.tickets.access import access_ticket
 
 router = Router(tags=["callbacks"])
@@ -235,6 +236,6 @@ class RatesOut(Schema):
 def rates(request: HttpRequest, start: date | None = None, end: date | None = None) -> Any:
     _may_see_reports(request)
     figures = reports.callback_rates(
-        reports.day_start(start) if start else None, reports.day_start(end) if end else None
+        center_time.day_start(start) if start else None, center_time.day_start(end) if end else None
     )
     return figures.as_dict()

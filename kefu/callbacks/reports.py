@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -25,19 +25,8 @@ from kefu.callbacks.models import (
     Report,
     Suggestion,
 )
+from kefu.lib.center_time import center_tz, day_start
 from kefu.org.models import User
-
-
-def center_tz() -> Any:
-    return timezone.get_default_timezone()
-
-
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=center_tz())
-
-
-def today() -> date:
-    return timezone.localtime(timezone.now(), center_tz()).date()
 
 
 def last_week(now: datetime | None = None) -> tuple[date, date]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
@@ -15,6 +16,7 @@ from huey.contrib.djhuey import db_periodic_task, lock_task
 from kefu.callbacks import reports
 from kefu.callbacks.choices import ReportKind
 from kefu.callbacks.models import CallbackSettings, Report
+from kefu.lib.center_time import center_tz
 from kefu.org.choices import DepartmentKind
 from kefu.org.models import Department, User
 
@@ -99,7 +101,7 @@ def run_weekly(now: datetime | None = None) -> list[Report]:
 
 def run_monthly(now: datetime | None = None) -> Report | None:
     """On the configured day (before the 21st): last month's satisfaction analysis."""
-    local = reports.timezone.localtime(now or reports.timezone.now(), reports.center_tz())
+    local = timezone.localtime(now or timezone.now(), center_tz())
     if local.day != CallbackSettings.current().monthly_report_day:
         return None
     start, end = reports.last_month(now)

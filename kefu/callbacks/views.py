@@ -33,6 +33,7 @@ from kefu.callbacks.levels import center_resolves, propose_level
 from kefu.callbacks.models import ComplaintRecord, Report, Suggestion
 from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.core.types import AuthedRequest
+from kefu.lib import center_time
 from kefu.org.choices import DepartmentKind
 from kefu.org.models import Department
 from kefu.tickets.access import access_ticket
@@ -78,7 +79,7 @@ def _may_see_stats(user: Any) -> bool:
 
 
 def _period(request: AuthedRequest) -> tuple[PeriodForm, Any, Any]:
-    today = reports.today()
+    today = center_time.today()
     default = {"start": today.replace(day=1), "end": today + timedelta(days=1)}
     form = PeriodForm(request.GET or None, initial=default)
     if form.is_bound and form.is_valid():
@@ -91,7 +92,7 @@ def statistics(request: AuthedRequest) -> HttpResponse:
     if not _may_see_stats(request.user):
         raise PermissionDenied
     form, start, end = _period(request)
-    warnings = services.warning_counts(reports.day_start(start), reports.day_start(end))
+    warnings = services.warning_counts(center_time.day_start(start), center_time.day_start(end))
     all_warnings = services.warning_counts()
     departments = Department.objects.filter(is_active=True, kind=DepartmentKind.DEPARTMENT)
     assessment = [

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from kefu.customers.choices import CustomerTier
+from kefu.lib.center_time import center_tz
 from kefu.org.models import User
 from kefu.sla import calendar as cal
 from kefu.sla import snapshot as sla_snapshot
@@ -28,10 +27,6 @@ if TYPE_CHECKING:
     from kefu.notifications.services import Message
 
 # --- Calendar -------------------------------------------------------------------------------
-
-
-def center_tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def overrides() -> dict[date, bool]:

@@ -16,6 +16,7 @@ from kefu.callbacks import reports, services, tasks
 from kefu.callbacks.choices import Outcome, ReportKind
 from kefu.callbacks.metrics import CallbackFact, rates, weak_points
 from kefu.callbacks.models import ComplaintRecord, Report
+from kefu.lib import center_time
 from kefu.tickets.models import BusinessLine, Nature
 
 from .conftest import fresh
@@ -82,7 +83,7 @@ def test_r_cb_6_monthly_analysis_only_on_the_configured_day(staff, db):
 def test_r_rep_3_a_produced_report_is_frozen_and_corrections_are_versions(
     staff, resolved_to_callback
 ):
-    start, end = reports.today(), reports.today() + timedelta(days=1)
+    start, end = center_time.today(), center_time.today() + timedelta(days=1)
     first, created = reports.produce(ReportKind.WEEKLY_SATISFACTION, start, end)
     assert created
     assert first.data["overall"]["due"] == 0
@@ -103,7 +104,7 @@ def test_complaint_classification_table(staff, register):
         register(level=level, business_line=line, nature=nature)
     record = ComplaintRecord.objects.filter(level="I").first()
     services.update_complaint_record(staff["senior"], record, {"substantiated": True})
-    table = reports.classification(reports.today(), reports.today() + timedelta(days=1))
+    table = reports.classification(center_time.today(), center_time.today() + timedelta(days=1))
     rows = {(r["business_line"], r["nature"], r["level"]): r for r in table["rows"]}
     level_one = rows[(line.name, nature.name, "I")]
     assert (level_one["count"], level_one["substantiated"]) == (2, 1)
@@ -114,7 +115,9 @@ def test_complaint_classification_table(staff, register):
 def test_r_rep_4_report_exports_to_excel(staff, register, client: Client):
     register(level="I")
     report, _ = reports.produce(
-        ReportKind.COMPLAINT_CLASSIFICATION, reports.today(), reports.today() + timedelta(days=1)
+        ReportKind.COMPLAINT_CLASSIFICATION,
+        center_time.today(),
+        center_time.today() + timedelta(days=1),
     )
     client.force_login(staff["statistician"])
     response = client.get(f"/callbacks/reports/{report.pk}/xlsx/")
@@ -136,7 +139,7 @@ def test_statistics_pages_permissions(staff, client: Client, who, status):
 
 def test_statistician_produces_a_report_from_the_page(staff, client: Client):
     client.force_login(staff["statistician"])
-    today = reports.today()
+    today = center_time.today()
     response = client.post(
         "/callbacks/reports/produce/",
         {"kind": "monthly_satisfaction", "start": today.replace(day=1), "end": today},
