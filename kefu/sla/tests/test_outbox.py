@@ -61,9 +61,7 @@ def test_the_stamp_records_batches_and_a_later_delivery_writes_each_effect_once(
     assert Notification.objects.filter(event="sla.warning").count() == notes
 
 
-def test_a_clock_met_after_it_crossed_gets_its_timeline_entry_but_nobody_is_told(
-    frozen, crossing
-):
+def test_a_clock_met_after_it_crossed_gets_its_timeline_entry_but_nobody_is_told(frozen, crossing):
     stamp(frozen.now)
     met = crossing[0]
     Clock.objects.filter(pk=met).update(met_at=frozen.now)
