@@ -22,14 +22,15 @@ table holds a crossing — the worst case for the writes, which then touch the w
 Measured, each from the same state:
 
 * ``idle`` — the sweep every minute when nothing crosses (median of 5);
-* ``sweep`` — the sweep itself over all 10 % (``kefu.sla.sweep.stamp``): claim each batch under
-  lock, stamp it (``warned_at`` / ``alarmed_at`` / ``escalated_at``) and record its crossings in
-  the outbox, set-based — ``--runs`` times from the same state (median); this is the issue's
-  "one sweep over 1M open orders under 2 s";
+* ``sweep`` — the sweep itself over all 10 % (``kefu.sla.sweep.record``): every clock past a
+  threshold found on its partial index and its crossing recorded in the outbox, set-based —
+  ``--runs`` times from the same state (median); this is the issue's "one sweep over 1M open
+  orders under 2 s";
 * ``delivery`` — the worker delivering the crossings' effects (``kefu.sla.sweep.deliver``):
-  timeline entries, in-app notifications and pending e-mail/SMS rows, escalations — over the
-  first ``--deliver-per-kind`` crossings of each step (the rest are marked delivered untouched),
-  since the effects cost the same per crossing at any table size; crossings per second.
+  timeline entries, in-app notifications and pending e-mail/SMS rows, escalations, the clocks'
+  stamps — over the first ``--deliver-per-kind`` crossings of each step (the rest are marked
+  delivered untouched), since the effects cost the same per crossing at any table size;
+  crossings per second.
 
 Prints the figures and writes ``bench/results/<date>-sla-<label>-<N>.json``. The database is
 deleted at the end unless ``--keep``.
@@ -143,7 +144,7 @@ def main() -> None:
     from kefu.org.demo import load_org
     from kefu.org.models import Department, User
     from kefu.sla import sweep as sweep_module
-    from kefu.sla.models import Clock, CrossingBatch
+    from kefu.sla.models import Clock, Crossing
     from kefu.tickets.models import CallType, Ticket, TimelineEvent
 
     if not is_pg:
@@ -288,7 +289,7 @@ def main() -> None:
     print(f"\nloaded {n:,} orders, {clock_pk:,} clocks in {load_s:.0f} s")
 
     def reset() -> None:
-        CrossingBatch.objects.all().delete()
+        Crossing.objects.all().delete()
         Clock.objects.filter(ticket_id__in=warn_ids, kind="resolve").update(warned_at=None)
         Clock.objects.filter(ticket_id__in=alarm_ids, kind="resolve").update(
             alarmed_at=None, breached_at=None, escalated_at=None
@@ -303,48 +304,40 @@ def main() -> None:
     idle = [timed(lambda: sweep_module.sweep(now - timedelta(hours=1)))[0] for _ in range(5)]
     print(f"idle sweep: median {statistics.median(idle):.1f} ms")
 
-    # --- The sweep: every crossing clock stamped and its crossing recorded ------------------
-    stamp_runs = []
+    # --- The sweep: a crossing recorded for every clock past a threshold -------------------
+    sweep_runs = []
     for run in range(args.runs):
         if run:
             reset()
-        ms, stamped = timed(lambda: sweep_module.stamp(now))
-        stamp_runs.append(ms)
-        print(f"sweep (stamp + outbox) run {run + 1}: {ms:.0f} ms ({stamped})")
-    pending = CrossingBatch.objects.filter(delivered_at__isnull=True).count()
+        ms, recorded = timed(lambda: sweep_module.record(now))
+        sweep_runs.append(ms)
+        print(f"sweep (record crossings) run {run + 1}: {ms:.0f} ms ({recorded})")
+    pending = Crossing.objects.filter(delivered_at__isnull=True).count()
 
     # --- Delivery of the effects ------------------------------------------------------------
-    # Of the first batches of each step, --deliver-per-kind clocks or a little more (the rest
-    # are marked delivered untouched): the effects cost the same per crossing at any table size.
+    # Of the first --deliver-per-kind crossings of each step (the rest are marked delivered
+    # untouched): the effects cost the same per crossing at any table size.
     delivery: dict[str, Any] = {}
     if args.deliver_per_kind:
         keep = set()
-        for phase in CrossingBatch.Phase.values:
-            taken = 0
-            for pk, ids in (
-                CrossingBatch.objects.filter(phase=phase)
+        for phase in Crossing.Phase.values:
+            keep |= set(
+                Crossing.objects.filter(phase=phase)
                 .order_by("pk")
-                .values_list("pk", "clock_ids")
-            ):
-                if taken >= args.deliver_per_kind:
-                    break
-                keep.add(pk)
-                taken += len(ids)
-        CrossingBatch.objects.exclude(pk__in=keep).update(delivered_at=now)
+                .values_list("pk", flat=True)[: args.deliver_per_kind]
+            )
+        Crossing.objects.exclude(pk__in=keep).update(delivered_at=now)
         events_before = TimelineEvent.objects.count()
         notes_before = Notification.objects.count()
-        deliver_ms, delivered = timed(sweep_module.deliver)
+        deliver_ms, delivered_result = timed(sweep_module.deliver)
+        delivered = delivered_result.delivered
         delivery = {
             "crossings": delivered,
             "by_step": {
-                phase: sum(
-                    len(ids)
-                    for ids in CrossingBatch.objects.filter(pk__in=keep, phase=phase).values_list(
-                        "clock_ids", flat=True
-                    )
-                )
-                for phase in CrossingBatch.Phase.values
+                phase: Crossing.objects.filter(pk__in=keep, phase=phase).count()
+                for phase in Crossing.Phase.values
             },
+            "escalated": len(delivered_result.escalated),
             "ms": round(deliver_ms),
             "crossings_per_s": round(delivered / (deliver_ms / 1000)),
             "timeline_events_written": TimelineEvent.objects.count() - events_before,
@@ -379,11 +372,10 @@ def main() -> None:
         "load_s": round(load_s, 1),
         "idle_sweep_ms": [round(x, 1) for x in idle],
         "idle_sweep_ms_median": round(statistics.median(idle), 1),
-        "sweep_ms": [round(x) for x in stamp_runs],
-        "sweep_ms_median": round(statistics.median(stamp_runs)),
-        "stamped": {"warned": len(stamped.warned), "alarmed": len(stamped.alarmed),
-                    "escalated": len(stamped.escalated)},
-        "crossing_batches_pending_after_sweep": pending,
+        "sweep_ms": [round(x) for x in sweep_runs],
+        "sweep_ms_median": round(statistics.median(sweep_runs)),
+        "recorded": {"warned": len(recorded.warned), "alarmed": len(recorded.alarmed)},
+        "crossings_pending_after_sweep": pending,
         "delivery": delivery,
         "machine": f"{platform.node()} {os.cpu_count()} cores",
         "load_average_at_end": os.getloadavg(),

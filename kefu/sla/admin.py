@@ -1,5 +1,5 @@
 """SLA policies (managers and administrators) and calendars with their holiday / 调休 overrides
-(administrators) in the admin site; clocks and the sweep's crossing batches are read-only there —
+(administrators) in the admin site; clocks and the sweep's crossings are read-only there —
 they move with the orders and the worker."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from kefu.sla.models import Calendar, CalendarOverride, Clock, CrossingBatch, Policy, Target
+from kefu.sla.models import Calendar, CalendarOverride, Clock, Crossing, Policy, Target
 from kefu.sla.services import calendar_gaps
 
 
@@ -104,19 +104,17 @@ class ClockAdmin(ReadOnlyAdmin):
     raw_id_fields = ["ticket"]
 
 
-@admin.register(CrossingBatch)
-class CrossingBatchAdmin(ReadOnlyAdmin):
-    """What the sweep found and whether the worker has delivered it: a batch pending for long
-    means no worker runs; a batch with errors names the clocks whose effects failed."""
+@admin.register(Crossing)
+class CrossingAdmin(ReadOnlyAdmin):
+    """What the sweep found and whether the worker has delivered it: crossings pending for long
+    mean no worker runs; one with an error names why its effects failed (also in the log)."""
 
-    list_display = ["id", "phase", "at", "clock_count", "delivered_at", "has_errors"]
+    list_display = ["clock", "phase", "at", "delivered_at", "has_error"]
     list_filter = ["phase", ("delivered_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["clock"]
+    raw_id_fields = ["clock"]
     date_hierarchy = "at"
 
-    @admin.display(description=_("clocks"))
-    def clock_count(self, obj: CrossingBatch) -> int:
-        return len(obj.clock_ids)
-
-    @admin.display(description=_("errors"), boolean=True)
-    def has_errors(self, obj: CrossingBatch) -> bool:
-        return bool(obj.errors)
+    @admin.display(description=_("error"), boolean=True)
+    def has_error(self, obj: Crossing) -> bool:
+        return bool(obj.error)

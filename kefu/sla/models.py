@@ -187,14 +187,14 @@ OPEN_CLOCK = Q(met_at__isnull=True, cancelled_at__isnull=True)
 class Clock(models.Model):
     """One time limit running on one order: started, due, paused, met or breached.
 
-    The sweep (``kefu.sla.sweep``) stamps ``warned_at``, ``alarmed_at`` and ``escalated_at``
-    with a conditional UPDATE, so each happens exactly once per clock whatever the number of
-    workers. The policy as it was when the clock started is kept in ``policy_snapshot``.
+    The sweep (``kefu.sla.sweep``) records each threshold it crosses as a ``Crossing``, once per
+    clock whatever the number of workers; delivering it stamps ``warned_at``, ``alarmed_at`` and
+    ``escalated_at``. The policy as it was when the clock started is kept in ``policy_snapshot``.
     """
 
-    # Few indexes, since every one is written again at each stamp of the sweep: the order's
-    # clocks are found through (ticket, kind) below, and the policy is never looked up from here
-    # (deleting a policy, which administrators rarely do, scans the clocks once).
+    # Few indexes, since every one is written again at each stamp: the order's clocks are found
+    # through (ticket, kind) below, and the policy is never looked up from here (deleting a
+    # policy, which administrators rarely do, scans the clocks once).
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.CASCADE, related_name="sla_clocks", db_index=False
     )
@@ -228,7 +228,7 @@ class Clock(models.Model):
         ordering = ["due_at", "id"]
         indexes = [
             models.Index(fields=["ticket", "kind"], name="sla_clock_ticket_kind"),
-            # The sweep's three look-ups, each a range over the clocks still waiting for it.
+            # The sweep's two look-ups, each a range over the clocks still waiting for it.
             # due_at too: the warning's "not due yet" is then read in the index, and the
             # planner does not take the alarm index (which also holds every clock not due yet).
             models.Index(
@@ -251,12 +251,6 @@ class Clock(models.Model):
                     cancelled_at__isnull=True,
                     paused_at__isnull=True,
                 ),
-            ),
-            models.Index(
-                fields=["alarmed_at"],
-                name="sla_clock_to_escalate",
-                condition=Q(alarmed_at__isnull=False, escalated_at__isnull=True)
-                & ~Q(on_breach=OnBreach.ALARM),
             ),
             # The SLA report: clocks started in a period.
             models.Index(fields=["started_at", "kind"], name="sla_clock_started"),
@@ -299,39 +293,50 @@ class Clock(models.Model):
         return self.due_at - timezone.now()
 
 
-class CrossingBatch(models.Model):
-    """Clocks that crossed one threshold at one sweep — their warning, alarm or escalation step —
-    waiting for its effects (a transactional outbox), up to ``sweep.DELIVERY_BATCH`` per row.
+class Crossing(models.Model):
+    """A clock crossing a threshold — its warning or its alarm (with the escalation its policy
+    asks for) — waiting for its effects: a transactional outbox.
 
-    The sweep writes these in the same statement or transaction that stamps the clocks, so a
-    sweep over a million open orders costs a few range queries and a row per couple of hundred
-    crossings, however many clocks cross. The worker then delivers a batch — the timeline entries,
-    the notifications, the escalations — in the transaction that marks it delivered, so every
-    effect happens exactly once even if a worker dies half-way: an undelivered batch is simply
-    taken by the next delivery. (The stamps on the clocks already make each step once per clock.)
+    The sweep inserts these set-based, one ``INSERT … SELECT`` per few thousand clocks: no
+    Python loop over orders and no update of the clocks themselves, so a sweep over a million
+    open orders stays a few index range scans and narrow inserts however many clocks cross. The
+    unique (clock, step) says each step happens once per clock, whichever worker finds it first.
+    The worker then delivers each crossing — the timeline entry, the notifications, the
+    escalation, the clock's stamp — in the transaction that marks it delivered, so a crash leaves
+    it either done or waiting for the next delivery, never done twice.
     """
 
     class Phase(models.TextChoices):
         WARNING = "warning", _("warning")
         ALARM = "alarm", _("alarm")
-        ESCALATION = "escalation", _("escalation")
 
+    # No foreign-key constraint in the database: its check would look up and lock the clock
+    # row of every crossing at the sweep's commit, as much again as the sweep itself. Django
+    # still deletes a clock's crossings with it; only the sweep and the delivery write here.
+    clock = models.ForeignKey(
+        Clock,
+        on_delete=models.CASCADE,
+        related_name="crossings",
+        db_index=False,
+        db_constraint=False,
+    )
     phase = models.CharField(_("step"), max_length=12, choices=Phase.choices)
     at = models.DateTimeField(_("crossed at"))
-    clock_ids = models.JSONField(_("clocks"), default=list)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    errors = models.TextField(
-        _("delivery errors"), blank=True, help_text=_("Clocks whose effects failed, with why.")
-    )
+    error = models.TextField(_("delivery error"), blank=True)
 
     class Meta:
-        verbose_name = _("SLA crossing batch")
-        verbose_name_plural = _("SLA crossing batches")
+        verbose_name = _("SLA crossing")
+        verbose_name_plural = _("SLA crossings")
+        constraints = [
+            models.UniqueConstraint(fields=["clock", "phase"], name="sla_crossing_once"),
+        ]
         indexes = [
+            # What is still to deliver, oldest first; small whenever a worker runs.
             models.Index(
                 fields=["id"], name="sla_crossing_pending", condition=Q(delivered_at__isnull=True)
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.phase} × {len(self.clock_ids)} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.clock_id} {self.phase} {self.at:%Y-%m-%d %H:%M}"

@@ -1,36 +1,36 @@
-"""The SLA sweep (R-SLA-5, R-ESC-2, R-ESC-3): warnings at 80 %, alarms and urges at 100 %,
-then escalation — each exactly once per clock, however many workers sweep at once.
+"""The SLA sweep (R-SLA-5, R-ESC-2, R-ESC-3): warnings at 80 %, alarms and urges at 100 %, and
+the escalation the policy asks for at breach — each exactly once per clock, however many
+workers sweep at once.
 
-The work is split in two, through an outbox (``CrossingBatch``):
+The work is split in two, through an outbox (``Crossing``):
 
-* ``stamp`` — set-based. For each step, one statement per batch claims the clocks that crossed
-  its threshold (a range over a partial index on the due time), stamps them (``warned_at`` /
-  ``alarmed_at`` / ``escalated_at``) and records them in crossing batches of
-  ``DELIVERY_BATCH`` clocks, in one transaction: no
-  Python loop over orders, so a sweep over a million open orders costs a few range queries. On
-  PostgreSQL the claim is ``SELECT … FOR UPDATE SKIP LOCKED`` over the clocks, inside the same
-  ``WITH … UPDATE … INSERT`` statement: a second worker takes other rows, and a clock an agent's
-  action holds right now is left for the next minute. SQLite runs write transactions one at a
-  time (``BEGIN IMMEDIATE``), so its ``UPDATE … RETURNING`` and insert cannot interleave either.
-* ``deliver`` — per batch. A batch is claimed the same way and its effects written — the
-  timeline entries, the notifications, the escalation steps — in the transaction that marks it
-  delivered, so a crash leaves a batch either fully done or waiting for the next delivery, never
-  done twice.
+* ``record`` — set-based. For each step, one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` per
+  batch records a crossing for every running clock past its threshold that has none yet: a
+  range over a partial index on the threshold time, no Python loop over orders, and no update of
+  the clocks or orders, so a sweep over a million open orders costs a few index scans and narrow
+  inserts however many clocks cross. The unique (clock, step) makes each step once per clock,
+  and on PostgreSQL ``FOR NO KEY UPDATE SKIP LOCKED`` has two workers recording at once take
+  different clocks.
+* ``deliver`` — per crossing, in batches. Pending crossings are claimed with ``SELECT … FOR
+  UPDATE SKIP LOCKED`` (PostgreSQL; SQLite runs one write transaction at a time) and their
+  effects written — the timeline entry, the notifications, the escalation, then the clock's stamp
+  (``warned_at`` / ``alarmed_at`` / ``escalated_at``) — in the transaction that marks them
+  delivered: a crash leaves a batch either done or waiting for the next delivery, never twice.
 
-The stamp touches only clocks and crossing batches, never an order, so it cannot wait on an
-agent who holds an order's lock while that agent waits on a clock the sweep holds.
+The delivery locks orders (an escalation) before it stamps clocks, as the agents' actions do, so
+the two never wait on each other in a circle.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,14 +44,14 @@ from kefu.sla.choices import (
     OnBreach,
     TargetKind,
 )
-from kefu.sla.models import Clock, CrossingBatch
+from kefu.sla.models import Clock, Crossing
 from kefu.tickets.choices import OPEN_STATUSES, EscalationReason, EventKind
 from kefu.tickets.models import TimelineEvent
 
 logger = logging.getLogger(__name__)
 
-BATCH = 20_000  # clocks claimed and stamped per statement
-DELIVERY_BATCH = 200  # clocks per crossing batch, delivered in one transaction
+BATCH = 20_000  # crossings recorded per statement
+DELIVERY_BATCH = 200  # crossings delivered per transaction
 _RUNNING = Q(met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True)
 
 
@@ -79,111 +79,71 @@ def _to_alarm(now: datetime) -> Q:
     return _RUNNING & Q(alarmed_at__isnull=True, due_at__lte=now)
 
 
-def _to_escalate(now: datetime) -> Q:
-    # Still open: an order met or withdrawn since its alarm (say its clock was locked by an
-    # agent at the sweep before) is not escalated any more.
-    return (
-        Q(alarmed_at__isnull=False, escalated_at__isnull=True)
-        & ~Q(on_breach=OnBreach.ALARM)
-        & Q(met_at__isnull=True, cancelled_at__isnull=True)
-    )
-
-
 @dataclass(frozen=True)
 class Step:
-    phase: str  # CrossingBatch.Phase
+    phase: str  # Crossing.Phase
     result: str  # the SweepResult list it fills
     condition: Callable[[datetime], Q]
-    order: str  # the indexed column the claim walks
-    stamp: str  # the SET clause, with one %s for the sweep's time
+    order: str  # the indexed column the look-up walks
 
 
 STEPS = [
-    Step(CrossingBatch.Phase.WARNING, "warned", _to_warn, "warn_at", "warned_at = %s"),
-    Step(
-        CrossingBatch.Phase.ALARM,
-        "alarmed",
-        _to_alarm,
-        "due_at",
-        "alarmed_at = %s, breached_at = due_at",
-    ),
-    Step(
-        CrossingBatch.Phase.ESCALATION, "escalated", _to_escalate, "alarmed_at", "escalated_at = %s"
-    ),
+    Step(Crossing.Phase.WARNING, "warned", _to_warn, "warn_at"),
+    Step(Crossing.Phase.ALARM, "alarmed", _to_alarm, "due_at"),
 ]
 
 
-def _claim_sql(step: Step, now: datetime, limit: int) -> tuple[str, tuple]:
-    """The ids of up to ``limit`` clocks that crossed ``step``'s threshold.
+def _crossed_sql(step: Step, now: datetime, limit: int) -> tuple[str, tuple]:
+    """The ids of up to ``limit`` clocks past ``step``'s threshold without a crossing for it.
 
     The clocks alone, without their orders: a closed order's clocks are met or cancelled by the
-    move that closes it, and the delivery checks the order again before anyone is told. (A join
-    to the orders would read every open order's row at a million of them.)
+    move that closes it, and the delivery checks the order before anyone is told. The crossings
+    looked up are only those not delivered yet: a delivered one has stamped its clock, which
+    then has left the partial index this walks.
     """
-    qs = Clock.objects.filter(step.condition(now)).order_by(step.order).values("pk")
+    recorded = Crossing.objects.filter(clock=OuterRef("pk"), phase=step.phase)
+    qs = (
+        Clock.objects.filter(step.condition(now))
+        .filter(~Exists(recorded))
+        .order_by(step.order)
+        .values("id")
+    )
     if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
+        # Two workers recording at once take different clocks instead of one waiting for the
+        # other's insert; NO KEY: an order's clocks stay readable and referable meanwhile.
+        qs = qs.select_for_update(skip_locked=True, no_key=True, of=("self",))
     return qs[:limit].query.sql_with_params()
 
 
-def _claim_and_stamp(step: Step, now: datetime, limit: int) -> list[int]:
-    """Claim and stamp one batch of clocks and record them in crossing batches for delivery;
-    the caller holds the transaction."""
-    claim, claim_params = _claim_sql(step, now, limit)
-    qn = connection.ops.quote_name
-    clocks, batches = qn(Clock._meta.db_table), qn(CrossingBatch._meta.db_table)
+@transaction.atomic
+def _record_batch(step: Step, now: datetime, limit: int) -> list[int]:
+    crossed, params = _crossed_sql(step, now, limit)
+    table = connection.ops.quote_name(Crossing._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The commit need not wait for the disk: a stamp lost in a crash is lost together
-            # with its crossing batch, and the next sweep simply stamps those clocks again;
-            # the delivery that acts on a batch commits durably, flushing the stamp with it.
+            # The commit need not wait for the disk: crossings lost in a crash are found again
+            # by the next sweep, and the delivery that acts on them commits durably.
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            # table names and SET clauses are this module's constants; values are parameters
-            cursor.execute(
-                f"WITH claimed (id) AS ({claim}), "  # noqa: S608
-                # = ANY(ARRAY(…)): primary-key look-ups, where a join to the CTE would be
-                # planned as a hash join over the whole clock table
-                f"stamped AS (UPDATE {clocks} SET {step.stamp} "
-                "WHERE id = ANY(ARRAY(SELECT id FROM claimed)) RETURNING id), "
-                "numbered AS (SELECT id, (row_number() OVER (ORDER BY id) - 1) / %s AS chunk "
-                "FROM stamped), "
-                f"recorded AS (INSERT INTO {batches} (phase, at, clock_ids, errors) "
-                "SELECT %s, %s, jsonb_agg(id ORDER BY id), '' FROM numbered GROUP BY chunk) "
-                "SELECT id FROM numbered ORDER BY id",
-                (*claim_params, at, DELIVERY_BATCH, step.phase, at),
-            )
-            return [row[0] for row in cursor.fetchall()]
         cursor.execute(
-            f"UPDATE {clocks} SET {step.stamp} WHERE id IN ({claim}) RETURNING id",  # noqa: S608
-            (at, *claim_params),
+            # the table name is this module's constant; values are parameters. "WHERE true":
+            # SQLite's grammar needs a WHERE before ON CONFLICT in an INSERT … SELECT.
+            f"INSERT INTO {table} (clock_id, phase, at, error) "  # noqa: S608
+            f"SELECT crossed.id, %s, %s, '' FROM ({crossed}) crossed WHERE true "
+            "ON CONFLICT DO NOTHING RETURNING clock_id",
+            (step.phase, at, *params),
         )
-        ids = sorted(row[0] for row in cursor.fetchall())
-        cursor.executemany(
-            f"INSERT INTO {batches} (phase, at, clock_ids, errors) "  # noqa: S608
-            "VALUES (%s, %s, %s, '')",
-            [
-                (step.phase, at, json.dumps(ids[i : i + DELIVERY_BATCH]))
-                for i in range(0, len(ids), DELIVERY_BATCH)
-            ],
-        )
-        return ids
+        return sorted(row[0] for row in cursor.fetchall())
 
 
-def stamp(now: datetime | None = None, batch: int = BATCH) -> SweepResult:
-    """The set-based part of the sweep: every clock that crossed a threshold stamped, with its
-    crossing recorded for delivery. Returns the clock ids, per step."""
+def record(now: datetime | None = None, batch: int = BATCH) -> SweepResult:
+    """The set-based part of the sweep: a crossing recorded for every clock past a threshold.
+    Returns the clock ids, per step."""
     now = now or timezone.now()
     result = SweepResult()
     for step in STEPS:
         handled: list[int] = getattr(result, step.result)
-        while True:
-            with transaction.atomic():
-                ids = _claim_and_stamp(step, now, batch)
-            # Stop only on an empty claim: a short batch may just mean another worker holds
-            # some rows right now, and they may be free a moment later.
-            if not ids:
-                break
+        while ids := _record_batch(step, now, batch):
             handled.extend(ids)
     return result
 
@@ -191,87 +151,124 @@ def stamp(now: datetime | None = None, batch: int = BATCH) -> SweepResult:
 # --- Delivery ---------------------------------------------------------------------------------
 
 
-def deliver(batches: int | None = None) -> int:
-    """Deliver the pending crossing batches, oldest first, one per transaction (at most
-    ``batches`` of them); return for how many clocks. Workers delivering at once take different
-    batches."""
+def deliver(batch: int = DELIVERY_BATCH, limit: int | None = None) -> SweepResult:
+    """Deliver the pending crossings, oldest first, ``batch`` per transaction (at most ``limit``
+    of them). Workers delivering at once take different crossings."""
     system = services.system_user()
-    clocks = taken = 0
-    while batches is None or taken < batches:
+    result = SweepResult()
+    while limit is None or result.delivered < limit:
+        size = batch if limit is None else min(batch, limit - result.delivered)
         with transaction.atomic():
-            batch = (
-                CrossingBatch.objects.filter(delivered_at__isnull=True)
-                .order_by("pk")
-                .select_for_update(skip_locked=True)
-                .first()
+            crossings = list(
+                Crossing.objects.filter(delivered_at__isnull=True)
+                .select_related(
+                    "clock",
+                    "clock__ticket",
+                    "clock__ticket__handler",
+                    "clock__ticket__owner",
+                    "clock__ticket__department",
+                )
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")[:size]
             )
-            if batch is None:
+            if not crossings:
                 break
-            errors = _deliver(batch, system)
-            batch.delivered_at = timezone.now()
-            batch.errors = "\n".join(errors)
-            batch.save(update_fields=["delivered_at", "errors"])
-        taken += 1
-        clocks += len(batch.clock_ids)
-    return clocks
+            _deliver_batch(crossings, system, result)
+        result.delivered += len(crossings)
+    return result
 
 
-def _deliver(batch: CrossingBatch, system: User) -> list[str]:
-    """Write the batch's effects; return the errors of the clocks whose effects failed."""
-    effect = EFFECTS[batch.phase]
-    clocks = list(
-        Clock.objects.filter(pk__in=batch.clock_ids)  # a clock deleted since is simply gone
-        .select_related("ticket", "ticket__handler", "ticket__owner", "ticket__department")
-        .order_by("pk")  # what one order's clocks do is the same whoever delivers them
-    )
+def _deliver_batch(crossings: list[Crossing], system: User, result: SweepResult) -> None:
     try:
         with transaction.atomic():
-            effect(clocks, batch.at, system)
-        return []
+            escalated = _effects(crossings, system)
     except Exception:
-        logger.exception("SLA %s batch %s failed; delivering clock by clock", batch.phase, batch.pk)
-    # One at a time, so that one clock whose effects fail does not hold back the others; it is
-    # recorded on the batch (and logged) instead of being retried every minute.
-    errors = []
-    for clock in clocks:
-        try:
-            with transaction.atomic():
-                effect([clock], batch.at, system)
-        except Exception as exc:
-            logger.exception("SLA %s of clock %s could not be delivered", batch.phase, clock.pk)
-            errors.append(f"{clock.pk}: {type(exc).__name__}: {exc}"[:500])
-    return errors
+        logger.exception("SLA delivery of %d crossings failed; one by one", len(crossings))
+        # One at a time, so that one crossing whose effects fail does not hold back the others;
+        # it is marked with its error (and logged) instead of being retried every minute.
+        escalated = []
+        for crossing in crossings:
+            try:
+                with transaction.atomic():
+                    escalated += _effects([crossing], system)
+            except Exception as exc:
+                logger.exception(
+                    "SLA %s of clock %s could not be delivered", crossing.phase, crossing.clock_id
+                )
+                crossing.error = f"{type(exc).__name__}: {exc}"[:1000]
+    result.escalated.extend(escalated)
+    now = timezone.now()
+    Crossing.objects.filter(pk__in=[c.pk for c in crossings if not c.error]).update(
+        delivered_at=now
+    )
+    for crossing in crossings:
+        if crossing.error:
+            Crossing.objects.filter(pk=crossing.pk).update(delivered_at=now, error=crossing.error)
+
+
+def _effects(crossings: list[Crossing], system: User) -> list[int]:
+    """Each step's effects, then the clocks' stamps; returns the clocks escalated."""
+    escalated: list[int] = []
+    # In clock order: what one order's clocks do is then the same whichever batch or worker
+    # delivers them (say two overdue clocks of one complaint, the first of which hands it to
+    # the manager hotline).
+    ordered = sorted(crossings, key=lambda c: (c.phase, c.clock_id))
+    for phase, group in groupby(ordered, key=lambda c: c.phase):
+        items = list(group)
+        if phase == Crossing.Phase.WARNING:
+            _warn(items, system)
+        else:
+            _alarm(items, system)
+            escalated += _escalate(items, system)
+    _stamp(crossings, escalated)
+    return escalated
+
+
+def _stamp(crossings: list[Crossing], escalated: list[int]) -> None:
+    """The clocks' stamps, last (after any order's lock): the time each step was crossed."""
+    for (phase, at), group in groupby(
+        sorted(crossings, key=lambda c: (c.phase, c.at)), key=lambda c: (c.phase, c.at)
+    ):
+        ids = [c.clock_id for c in group]
+        if phase == Crossing.Phase.WARNING:
+            Clock.objects.filter(pk__in=ids).update(warned_at=at)
+        else:
+            Clock.objects.filter(pk__in=ids).update(alarmed_at=at, breached_at=F("due_at"))
+            stepped_up = [pk for pk in ids if pk in set(escalated)]
+            if stepped_up:
+                Clock.objects.filter(pk__in=stepped_up).update(escalated_at=at)
 
 
 def _label(kind: str) -> str:
     return str(TargetKind(kind).label) if kind in TargetKind.values else kind
 
 
-def _timeline(clocks: list[Clock], kind: str, actor: User, at: datetime) -> None:
+def _timeline(crossings: list[Crossing], kind: str, actor: User) -> None:
     TimelineEvent.objects.bulk_create(
         TimelineEvent(
-            ticket_id=c.ticket_id,
+            ticket_id=c.clock.ticket_id,
             kind=kind,
             actor=actor,
-            at=at,
-            body=_label(c.kind),
-            data={"sla": c.kind, "due_at": c.due_at.isoformat(), "clock": c.pk},
+            at=c.at,
+            body=_label(c.clock.kind),
+            data={"sla": c.clock.kind, "due_at": c.clock.due_at.isoformat(), "clock": c.clock_id},
         )
-        for c in clocks
+        for c in crossings
     )
 
 
-def _still_running(clocks: list[Clock]) -> list[Clock]:
+def _still_running(crossings: list[Crossing]) -> list[Clock]:
     """The clocks that still run on an open order: one met or withdrawn since it crossed needs
     nobody to act any more (its timeline entry still tells that it crossed)."""
+    clocks = (c.clock for c in crossings)
     return [c for c in clocks if c.is_open and c.ticket.status in OPEN_STATUSES]
 
 
-def _warn(clocks: list[Clock], at: datetime, system: User) -> None:
-    _timeline(clocks, EventKind.SLA_WARNING, system, at)
+def _warn(crossings: list[Crossing], system: User) -> None:
+    _timeline(crossings, EventKind.SLA_WARNING, system)
     surveyors = list(services.staff_with_role("callback_surveyor"))  # R-SLA-5
     messages = []
-    for clock in _still_running(clocks):
+    for clock in _still_running(crossings):
         ticket = clock.ticket
         local_due = timezone.localtime(clock.due_at).strftime("%m-%d %H:%M")
         messages.append(
@@ -288,12 +285,12 @@ def _warn(clocks: list[Clock], at: datetime, system: User) -> None:
     notify_many(messages)
 
 
-def _alarm(clocks: list[Clock], at: datetime, system: User) -> None:
-    _timeline(clocks, EventKind.SLA_ALARM, system, at)
+def _alarm(crossings: list[Crossing], system: User) -> None:
+    _timeline(crossings, EventKind.SLA_ALARM, system)
     # one look-up per unit and person (and whether the order was escalated to that person)
     superiors: dict[tuple[int | None, int, bool], User | None] = {}
     messages = []
-    for clock in _still_running(clocks):
+    for clock in _still_running(crossings):
         ticket = clock.ticket
         person = services.responsible_person(ticket)
         key = (
@@ -322,10 +319,14 @@ def _alarm(clocks: list[Clock], at: datetime, system: User) -> None:
     notify_many(messages)
 
 
-def _escalate(clocks: list[Clock], at: datetime, system: User) -> None:
+def _escalate(crossings: list[Crossing], system: User) -> list[int]:
+    """R-ESC-2 / R-ESC-3: the step up, or the manager hotline, where the policy says so."""
     from kefu.tickets import actions
 
-    for clock in _still_running(clocks):
+    escalated = []
+    for clock in _still_running(crossings):
+        if clock.on_breach == OnBreach.ALARM:
+            continue
         step = (
             actions.hand_to_manager_hotline
             if clock.on_breach == OnBreach.MANAGER_HOTLINE
@@ -335,20 +336,16 @@ def _escalate(clocks: list[Clock], at: datetime, system: User) -> None:
             with transaction.atomic():
                 step(system, clock.ticket, reason=EscalationReason.OVERDUE, sla_kind=clock.kind)
         except Exception:
-            # Delivered all the same: a failing escalation is logged once, not retried every
+            # Stamped all the same: a failing escalation is logged once, not retried every
             # minute; the alarm has already gone out.
             logger.exception("SLA escalation of clock %s failed", clock.pk)
-
-
-EFFECTS: dict[str, Callable[[list[Clock], datetime, User], None]] = {
-    CrossingBatch.Phase.WARNING: _warn,
-    CrossingBatch.Phase.ALARM: _alarm,
-    CrossingBatch.Phase.ESCALATION: _escalate,
-}
+        escalated.append(clock.pk)
+    return escalated
 
 
 def sweep(now: datetime | None = None, batch: int = BATCH) -> SweepResult:
-    """The minute's sweep: stamp what crossed, then deliver every pending crossing batch."""
-    result = stamp(now, batch)
-    result.delivered = deliver()
+    """The minute's sweep: record what crossed, then deliver every pending crossing."""
+    result = record(now, batch)
+    delivered = deliver()
+    result.escalated, result.delivered = delivered.escalated, delivered.delivered
     return result
