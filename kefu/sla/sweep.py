@@ -11,14 +11,15 @@ The work is split in two, through an outbox (``Crossing``):
   inserts however many clocks cross. The unique (clock, step) makes each step once per clock,
   and on PostgreSQL ``FOR NO KEY UPDATE SKIP LOCKED`` has two workers recording at once take
   different clocks.
-* ``deliver`` — per crossing, in batches. Pending crossings are claimed with ``SELECT … FOR
-  UPDATE SKIP LOCKED`` (PostgreSQL; SQLite runs one write transaction at a time) and their
-  effects written — the timeline entry, the notifications, the escalation, then the clock's stamp
-  (``warned_at`` / ``alarmed_at`` / ``escalated_at``) — in the transaction that marks them
-  delivered: a crash leaves a batch either done or waiting for the next delivery, never twice.
+* ``deliver`` — per crossing, in batches. Pending crossings and their orders are claimed with
+  ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite runs one write transaction at a time)
+  and their effects written — the timeline entry, the notifications, the escalation, then the
+  clock's stamp (``warned_at`` / ``alarmed_at`` / ``escalated_at``) — in the transaction that
+  marks them delivered: a crash leaves a batch either done or waiting for the next delivery,
+  never twice.
 
-The delivery locks orders (an escalation) before it stamps clocks, as the agents' actions do, so
-the two never wait on each other in a circle.
+The delivery locks its orders before it stamps clocks, as the agents' actions do, so the two
+never wait on each other in a circle.
 """
 
 from __future__ import annotations
@@ -168,7 +169,11 @@ def deliver(batch: int = DELIVERY_BATCH, limit: int | None = None) -> SweepResul
                     "clock__ticket__owner",
                     "clock__ticket__department",
                 )
-                .select_for_update(skip_locked=True, of=("self",))
+                # The orders too: this batch's orders are then its alone — another worker takes
+                # other crossings, an agent changing one of them waits for this commit, and an
+                # order an agent is changing right now is left for the next delivery. (Two
+                # workers each holding one order the other's escalation wants would deadlock.)
+                .select_for_update(skip_locked=True, of=("self", "clock__ticket"))
                 .order_by("pk")[:size]
             )
             if not crossings:
