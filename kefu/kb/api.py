@@ -45,6 +45,9 @@ class SearchOut(Schema):
     query: str
     terms: list[str]
     total: int
+    # ``total`` is a lower bound: at least that many match, and only the newest ``total`` of
+    # them were ranked (a search by a common word in a large knowledge base).
+    more: bool = False
     results: list[Hit]
 
 
@@ -124,6 +127,7 @@ def search_articles(request: HttpRequest, params: Query[SearchParams]) -> Search
         query=found.query,
         terms=found.terms,
         total=found.total,
+        more=found.more,
         results=[
             Hit(
                 id=hit.article.pk,

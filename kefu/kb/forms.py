@@ -100,9 +100,12 @@ class ArticleForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    # When the page loaded the article (its updated_at): a second editor's save of an older
+    # page is refused instead of overwriting the first one's (workflow._lock).
+    seen = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     def changes(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "note"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("note", "seen")}
 
 
 class StepForm(StyledFormMixin, forms.Form):

@@ -3,22 +3,31 @@
 Each article stores its words (``kefu.lib.segment``) in three parts, weighted for ranking:
 title and tags (strongest), the unified wording, then the body. PostgreSQL keeps a weighted
 ``tsvector`` in a stored generated column with a GIN index and ranks with ``ts_rank``; SQLite
-keeps an FTS5 table in step by triggers and ranks with ``bm25`` (migration 0002).
+keeps an FTS5 table in step by triggers and ranks with ``bm25`` (migration 0002). PostgreSQL
+keeps the vector in the article row, not in the TOAST table, and a second, small vector of the
+title and wording for the search in those only (migration 0003).
 
 A query is cut into words the same way; question words (怎么, 为什么 …) are dropped, and the
 others are OR-ed, so an article that matches more of them, in stronger parts, ranks first.
 Snippets are cut and highlighted in Python from the page of results only.
+
+At 20k articles (issue 7, bench/kb_bench.py) a common word matches thousands: when
+``RANKED_MATCHES`` or more match, only the newest that many are ranked (and counted, in the
+same query), and the result says "at least". Document frequencies for the search by rare words
+come from the planner's statistics on PostgreSQL for the common words.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Q
+from django.db.models import BooleanField, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -120,8 +129,12 @@ FTS_WEIGHTS = (10.0, 4.0, 1.0)
 SNIPPET_CHARS = 90
 # A search by any word ranks at most about this many articles (see ``distinctive``).
 CUTOFF_DOCUMENTS = 1000
-# Matches are counted up to this many: "1000 articles found" means at least that.
-MAX_TOTAL = 1000
+# When this many articles or more match, only the newest this many are ranked and the total
+# reads "at least": ranking costs per match, and at 20k articles a common word matches
+# thousands (issue 7: search p95 under 50 ms at 20k articles, bench/kb_bench.py).
+RANKED_MATCHES = 500
+# PostgreSQL takes a word's document frequency from the planner's estimate above this many.
+ESTIMATED_ABOVE = 200
 # What a result shows: fetched for the page of hits only.
 HIT_FIELDS = (
     "id", "title", "wording", "body_html", "tags", "status", "version", "published_at",
@@ -143,6 +156,13 @@ class Results:
     terms: list[str]
     total: int
     hits: list[Hit]
+    # ``total`` is a lower bound: at least that many match, the newest were ranked
+    # (``RANKED_MATCHES``).
+    more: bool = False
+
+
+# One engine's answer: the page's (article id, score), how many matched, whether even more did.
+Ranked = tuple[list[tuple[int, float]], int, bool]
 
 
 def query_words(text: str) -> tuple[list[str], list[str]]:
@@ -204,7 +224,8 @@ def search(qs: ArticleQuerySet, text: str, *, limit: int = 20, offset: int = 0) 
     Articles holding every word of the query are found first; only if there are none, those
     holding any of its words (or the words articles use for its phrases). Ranking every article
     that shares one common word with a question costs tens of milliseconds at 20k articles;
-    requiring all words first keeps a typical search to a few (bench/kb_bench.py).
+    requiring all words first, the rarer words (``distinctive``) and ranking at most
+    ``RANKED_MATCHES`` keep a search to a few (bench/kb_bench.py).
     """
     said, extra = query_words(text)
     terms = said + extra
@@ -212,15 +233,15 @@ def search(qs: ArticleQuerySet, text: str, *, limit: int = 20, offset: int = 0) 
         return Results(text, [], 0, [])
     engine = {"postgresql": _postgres, "sqlite": _sqlite}.get(connection.vendor, _fallback)
     ranked: list[tuple[int, float]] = []
-    total = 0
+    total, more = 0, False
     if len(said) > 1 or extra:
-        ranked, total = engine(qs, said, True, limit, offset)
+        ranked, total, more = engine(qs, said, True, limit, offset)
     if total == 0:
         rare, common = distinctive(terms)
         if common:  # even the rarest word is in most articles: look in titles and wordings
-            ranked, total = engine(qs, rare, False, limit, offset, strong=True)
+            ranked, total, more = engine(qs, rare, False, limit, offset, strong=True)
         if total == 0:
-            ranked, total = engine(qs, rare, False, limit, offset)
+            ranked, total, more = engine(qs, rare, False, limit, offset)
     # The ids come from the restricted query; fetch the page's rows by key, without the index text.
     articles = (
         Article.objects.select_related("category", "business_line")
@@ -237,27 +258,59 @@ def search(qs: ArticleQuerySet, text: str, *, limit: int = 20, offset: int = 0) 
         for pk, score in ranked
         if pk in articles
     ]
-    return Results(text, terms, total, hits)
+    return Results(text, terms, total, hits, more)
 
 
-def document_frequency(term: str) -> int:
-    """How many articles hold ``term``, counted up to ``CUTOFF_DOCUMENTS + 1`` (index only)."""
+def document_frequencies(terms: list[str]) -> dict[str, int]:
+    """How many articles hold each term, counted up to ``CUTOFF_DOCUMENTS + 1``.
+
+    On PostgreSQL, a word the planner's statistics say is held by more than
+    ``ESTIMATED_ABOVE`` articles is taken at the planner's estimate: counting a word held by
+    thousands of articles reads a thousand rows, 5-10 ms a word at 20k articles. The rarer
+    words (and every word before the first ANALYZE) are counted, in one query.
+    """
     if connection.vendor == "postgresql":
-        sql = (
-            "SELECT count(*) FROM (SELECT 1 FROM kb_article WHERE search_vector @@ "
-            "to_tsquery('simple'::regconfig, %s) LIMIT %s) found"
+        found = {
+            term: min(held, CUTOFF_DOCUMENTS + 1)
+            for term, held in zip(terms, _estimates(terms), strict=True)
+            if held > ESTIMATED_ABOVE
+        }
+        one = (
+            "(SELECT count(*) FROM (SELECT 1 FROM kb_article WHERE search_vector @@ "
+            "to_tsquery('simple'::regconfig, %s) LIMIT %s) found)"
         )
+        quoted = {term: term for term in terms}
     elif connection.vendor == "sqlite":
-        sql = (
-            "SELECT count(*) FROM (SELECT rowid FROM kb_search WHERE kb_search MATCH %s "
-            "LIMIT %s) found"
-        )
+        found = {}
+        one = "(SELECT count(*) FROM (SELECT 1 FROM kb_search WHERE kb_search MATCH %s LIMIT %s))"
+        quoted = {term: f'"{term}"' for term in terms}
     else:
-        return 0
-    quoted = term if connection.vendor == "postgresql" else f'"{term}"'
+        return dict.fromkeys(terms, 0)
+    counted = [term for term in terms if term not in found]
+    if counted:
+        params = [p for term in counted for p in (quoted[term], CUTOFF_DOCUMENTS + 1)]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join([one] * len(counted)), params)
+            found.update(zip(counted, (int(n) for n in cursor.fetchone()), strict=True))
+    return found
+
+
+def _estimates(terms: list[str]) -> list[int]:
+    """PostgreSQL: the planner's estimate of how many articles hold each term (from the most
+    common words of the last ANALYZE, autovacuum's or the bench's). One plan a term: in one
+    UNION the planner may reorder the branches."""
+    sql = (
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM kb_article "
+        "WHERE search_vector @@ to_tsquery('simple'::regconfig, %s)"
+    )
+    held = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [quoted, CUTOFF_DOCUMENTS + 1])
-        return int(cursor.fetchone()[0])
+        for term in terms:
+            cursor.execute(sql, [term])
+            answer = cursor.fetchone()[0]
+            plan = (json.loads(answer) if isinstance(answer, str) else answer)[0]["Plan"]
+            held.append(int(plan["Plan Rows"]))
+    return held
 
 
 def distinctive(terms: list[str]) -> tuple[list[str], bool]:
@@ -266,7 +319,8 @@ def distinctive(terms: list[str]) -> tuple[list[str], bool]:
     even that one is held by more. In a small knowledge base that is every word; in a large one
     a word most articles hold ("宽带") would otherwise make the database rank thousands of
     articles, at 20k articles over 100 ms, for little gain."""
-    counted = sorted((document_frequency(term), i, term) for i, term in enumerate(terms))
+    held_by = document_frequencies(terms)
+    counted = sorted((held_by[term], i, term) for i, term in enumerate(terms))
     kept: list[str] = []
     held = 0
     for frequency, _, term in counted:
@@ -288,31 +342,46 @@ def _postgres(
     limit: int,
     offset: int,
     strong: bool = False,
-) -> tuple[list[tuple[int, float]], int]:
-    # ":AB" limits a word to the title (A) and wording (B) weights.
-    tsquery = (" & " if every else " | ").join(f"{t}:AB" if strong else t for t in terms)
-    match = RawSQL(
-        '"kb_article"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)',
+) -> Ranked:
+    # Titles and wordings only: their own small vector (migration 0003), not ":AB" on the full
+    # one, which makes PostgreSQL re-read the vector of every article holding the word.
+    column = "search_strong" if strong else "search_vector"
+    tsquery = (" & " if every else " | ").join(terms)
+    match = RawSQL(  # noqa: S611 - the column is one of two constants, the words a parameter
+        f'"kb_article"."{column}" @@ to_tsquery(\'simple\'::regconfig, %s)',
         [tsquery],
         output_field=BooleanField(),
     )
-    rank = RawSQL(  # noqa: S611
-        f'ts_rank(\'{PG_WEIGHTS}\'::float4[], "kb_article"."search_vector", '
-        "to_tsquery('simple'::regconfig, %s))",
-        [tsquery],
-        output_field=FloatField(),
+    # The newest matches the user may see: by the primary key backwards when the words are
+    # common, from the GIN index when they are rare (the planner's choice, from statistics).
+    vector = RawSQL(f'"kb_article"."{column}"', [], output_field=TextField())  # noqa: S611
+    newest = (
+        qs.filter(Q(match))
+        .annotate(vector=vector)
+        .order_by("-id")
+        .values("id", "published_at", "vector")[:RANKED_MATCHES]
     )
-    matching = qs.filter(Q(match)).order_by()
-    rows = list(
-        matching.annotate(score=rank)
-        .order_by("-score", "-published_at", "-id")
-        .values_list("id", "score")[offset : offset + limit]
+    inner, params = newest.query.sql_with_params()
+    # Ranked outside the subquery, so only the kept matches are (the planner, misjudging how
+    # often words cut from one phrase come together, may sort thousands), and counted in the
+    # same pass (the window).
+    sql = (
+        f"SELECT id, ts_rank('{PG_WEIGHTS}'::float4[], vector, "  # noqa: S608 - constants
+        "to_tsquery('simple'::regconfig, %s)) AS score, count(*) OVER () "
+        f"FROM ({inner}) newest "
+        "ORDER BY score DESC, published_at DESC, id DESC LIMIT %s OFFSET %s"
     )
-    if offset == 0 and len(rows) < limit:
-        total = len(rows)
-    else:
-        total = matching.values("id")[:MAX_TOTAL].count()
-    return [(pk, float(score)) for pk, score in rows], total
+    count_sql = f"SELECT count(*) FROM ({inner}) newest"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tsquery, *params, limit, offset])
+        rows = cursor.fetchall()
+        if rows or not offset:
+            found = rows[0][2] if rows else 0
+        else:  # a page past the end: nothing ranked, count on its own
+            cursor.execute(count_sql, params)
+            found = cursor.fetchone()[0]
+    ranked = [(pk, float(score)) for pk, score, _ in rows]
+    return ranked, found, found >= RANKED_MATCHES
 
 
 def _sqlite(
@@ -322,38 +391,40 @@ def _sqlite(
     limit: int,
     offset: int,
     strong: bool = False,
-) -> tuple[list[tuple[int, float]], int]:
+) -> Ranked:
     match = (" AND " if every else " OR ").join(f'"{term}"' for term in terms)
     if strong:
         match = f"{{search_title search_wording}} : ({match})"
     # The user's filter, tested per match by primary key: building the list of every article
-    # in service instead cost 11 ms per query at 20k articles.
-    allowed = qs.order_by().filter(id=RawSQL("m.id", [])).values("id")
+    # in service instead cost 11 ms per query at 20k articles. Written as "rowid IN (…)",
+    # SQLite would hand each allowed rowid to FTS5 as a separate look-up, one MATCH each.
+    allowed = qs.order_by().filter(id=RawSQL("kb_search.rowid", [])).values("id")
     inner, params = allowed.query.sql_with_params()
     weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-    # The matches are found once and materialized, then cut to the articles the user may see.
-    # Written as "MATCH … AND rowid IN (…)", SQLite hands each allowed rowid to FTS5 as a
-    # separate look-up, which costs one full MATCH per article.
-    ranked_sql = (
+    # FTS5 walks the matches newest first (rowid descending) and stops after as many as are
+    # ranked; bm25 is computed for those only. They are counted in the same pass as
+    # they are ranked (the window).
+    sql = (
         "WITH m AS MATERIALIZED (SELECT rowid AS id, "  # noqa: S608 - weights are constants
-        f"bm25(kb_search, {weights}) AS score FROM kb_search WHERE kb_search MATCH %s) "
-        f"SELECT m.id, m.score FROM m WHERE EXISTS ({inner}) "
-        "ORDER BY m.score, m.id DESC LIMIT %s OFFSET %s"
+        f"bm25(kb_search, {weights}) AS score FROM kb_search WHERE kb_search MATCH %s "
+        f"AND EXISTS ({inner}) ORDER BY rowid DESC LIMIT %s) "
+        "SELECT id, score, count(*) OVER () FROM m ORDER BY score, id DESC LIMIT %s OFFSET %s"
     )
     count_sql = (
-        "WITH m AS MATERIALIZED (SELECT rowid AS id FROM kb_search WHERE kb_search MATCH %s) "  # noqa: S608
-        f"SELECT count(*) FROM (SELECT 1 FROM m WHERE EXISTS ({inner}) LIMIT %s) counted"
+        "SELECT count(*) FROM (SELECT 1 FROM kb_search WHERE kb_search MATCH %s "  # noqa: S608
+        f"AND EXISTS ({inner}) LIMIT %s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(ranked_sql, [match, *params, limit, offset])
+        cursor.execute(sql, [match, *params, RANKED_MATCHES, limit, offset])
         rows = cursor.fetchall()
-        if offset == 0 and len(rows) < limit:
-            total = len(rows)  # the whole answer is on this page
-        else:
-            cursor.execute(count_sql, [match, *params, MAX_TOTAL])
-            total = cursor.fetchone()[0]
+        if rows or not offset:
+            found = rows[0][2] if rows else 0
+        else:  # a page past the end: nothing ranked, count on its own
+            cursor.execute(count_sql, [match, *params, RANKED_MATCHES])
+            found = cursor.fetchone()[0]
     # bm25 is lower-is-better and negative; report it as higher-is-better like PostgreSQL.
-    return [(pk, -float(score)) for pk, score in rows], total
+    ranked = [(pk, -float(score)) for pk, score, _ in rows]
+    return ranked, found, found >= RANKED_MATCHES
 
 
 def _fallback(
@@ -363,7 +434,7 @@ def _fallback(
     limit: int,
     offset: int,
     strong: bool = False,
-) -> tuple[list[tuple[int, float]], int]:
+) -> Ranked:
     condition = Q()
     for term in terms:
         has = Q(search_title__contains=term) | Q(search_body__contains=term)
@@ -373,10 +444,16 @@ def _fallback(
         ((pk, sum(3 * (t in title) + (t in body) for t in terms)) for pk, title, body in rows),
         key=lambda row: (-row[1], -row[0]),
     )
-    return [(pk, float(s)) for pk, s in scored[offset : offset + limit]], len(scored)
+    return [(pk, float(s)) for pk, s in scored[offset : offset + limit]], len(scored), False
 
 
 def _pattern(terms: list[str]) -> re.Pattern[str]:
+    return _compiled(tuple(terms))
+
+
+@lru_cache(maxsize=256)
+def _compiled(terms: tuple[str, ...]) -> re.Pattern[str]:
+    # Built once per query, not once per title and snippet of every hit.
     ordered = sorted(set(terms), key=len, reverse=True)  # longest first: 指示灯 before 指示
     return re.compile("|".join(re.escape(t) for t in ordered), re.IGNORECASE)
 

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kefu.core.errors import IllegalTransition
+from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.core.forms import apply_validation_error
 from kefu.core.types import AuthedRequest
 from kefu.kb import queries, workflow
@@ -124,11 +124,12 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     item = access_article(request.user, pk)
     initial = {name: getattr(item, name) for name in workflow.CONTENT_FIELDS}
     initial["business_line"] = item.business_line.code if item.business_line else None
+    initial["seen"] = item.updated_at.isoformat()
     form = ArticleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             _save_article(request, item, form)
-        except (ValidationError, IllegalTransition, PermissionDenied) as error:
+        except (ValidationError, IllegalTransition, PermissionDenied, StaleObject) as error:
             _show(request, form, error)
         else:
             return redirect("kb:article", pk=item.pk)
@@ -137,15 +138,16 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _save_article(request: AuthedRequest, item: Article, form: ArticleForm) -> None:
-    user, changes = request.user, form.changes()
+    user, changes, seen = request.user, form.changes(), form.cleaned_data.get("seen")
     if item.status == Status.PUBLISHED:
-        version = workflow.revise(user, item, changes, form.cleaned_data.get("note", ""))
+        note = form.cleaned_data.get("note", "")
+        version = workflow.revise(user, item, changes, note, seen=seen)
         messages.success(request, _("Version %(n)s saved.") % {"n": version.number})
     elif "enter" in request.POST:
-        workflow.enter(user, item, changes)
+        workflow.enter(user, item, changes, seen=seen)
         messages.success(request, _("Entered; the issuing department confirms it next."))
     else:
-        workflow.save_draft(user, item, changes)
+        workflow.save_draft(user, item, changes, seen=seen)
         messages.success(request, _("Draft saved."))
 
 

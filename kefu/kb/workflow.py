@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from kefu.core.errors import IllegalTransition
+from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.kb.access import can_read
 from kefu.kb.choices import EDITABLE_STATES, TRANSITIONS, Status, Step, transition
 from kefu.kb.models import (
@@ -77,8 +77,24 @@ def allowed_steps(actor: User, article: Article) -> list[str]:
     return [s for s in TRANSITIONS.get(article.status, {}) if permitted(actor, s, article)]
 
 
-def _lock(article: Article) -> Article:
-    return Article.objects.select_for_update().get(pk=article.pk)
+def _lock(article: Article, seen: datetime | None = None) -> Article:
+    """Re-read the article under a row lock; with ``seen`` (when the editor's page loaded it,
+    its ``updated_at``), refuse if anyone changed it since: never a silent overwrite."""
+    locked = (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=article.pk)
+    )
+    if seen is not None and locked.updated_at != seen:
+        raise StaleObject(
+            _("“%(title)s” was changed by %(name)s at %(at)s. Reload it and try again.")
+            % {
+                "title": locked.title,
+                "name": locked.updated_by.name,
+                "at": timezone.localtime(locked.updated_at).strftime("%Y-%m-%d %H:%M:%S"),
+            }
+        )
+    return locked
 
 
 def _record(article: Article, actor: User, step: str, before: str = "", note: str = "") -> None:
@@ -278,10 +294,12 @@ def record_study(actor: User, article: Article, notes: str) -> Article:
 
 
 @transaction.atomic
-def save_draft(actor: User, article: Article, changes: dict[str, Any]) -> Article:
+def save_draft(
+    actor: User, article: Article, changes: dict[str, Any], *, seen: datetime | None = None
+) -> Article:
     """The editor changes the text before it is confirmed; no new version, still recorded."""
     _require(actor, "kb.edit")
-    locked = _lock(article)
+    locked = _lock(article, seen)
     if locked.status not in EDITABLE_STATES:
         raise IllegalTransition(
             _("A confirmed or published article changes only by sending it back or revising.")
@@ -291,9 +309,15 @@ def save_draft(actor: User, article: Article, changes: dict[str, Any]) -> Articl
 
 
 @transaction.atomic
-def enter(actor: User, article: Article, changes: dict[str, Any] | None = None) -> Article:
+def enter(
+    actor: User,
+    article: Article,
+    changes: dict[str, Any] | None = None,
+    *,
+    seen: datetime | None = None,
+) -> Article:
     """The editor enters the article: the text and the unified wording are complete."""
-    locked = _lock(article)
+    locked = _lock(article, seen)
     before = _transition(actor, locked, Step.ENTER)
     if changes:
         _apply(locked, changes)
@@ -337,13 +361,20 @@ def publish(actor: User, article: Article, note: str = "") -> Article:
 
 
 @transaction.atomic
-def revise(actor: User, article: Article, changes: dict[str, Any], note: str) -> ArticleVersion:
+def revise(
+    actor: User,
+    article: Article,
+    changes: dict[str, Any],
+    note: str,
+    *,
+    seen: datetime | None = None,
+) -> ArticleVersion:
     """R-KB-2: every edit of a published article is a new version, with what changed."""
     _require(actor, "kb.edit")
     text = (note or "").strip()
     if not text:
         raise ValidationError({"note": _("Say what changed in this version.")})
-    locked = _lock(article)
+    locked = _lock(article, seen)
     if locked.status != Status.PUBLISHED:
         raise IllegalTransition(_("Only a published article is revised into a new version."))
     before = {name: getattr(locked, name) for name in CONTENT_FIELDS}

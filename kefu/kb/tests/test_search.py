@@ -4,6 +4,7 @@ and wording boosted; highlighted snippets; filters; the index follows every edit
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -158,7 +159,9 @@ def test_a_search_costs_the_same_few_queries_however_many_hits(
 ) -> None:
     for i in range(12):
         published(title=f"报修说明{i}", wording="您好，报修。")
-    with django_assert_max_num_queries(3):  # count, ranked page, the page's rows
+    # The word's frequency (on PostgreSQL: the planner's estimate, then a count), the ranked
+    # page with the total, the page's rows.
+    with django_assert_max_num_queries(4):
         found = queries.find(agent, "报修")
     assert len(found.hits) == 12
 
@@ -188,3 +191,67 @@ def test_in_a_large_knowledge_base_common_words_give_way_to_rare_ones(
     assert titles(agent, "宽带 指示灯") == ["光猫说明"]
     # Even the rarest word is too common: it is looked for in titles and wordings only.
     assert search.distinctive(["宽带", "没有的词"]) == (["宽带"], True)
+
+
+def test_r_kb_5_totals_are_exact_up_to_the_ranking_limit_then_more(
+    published: Callable[..., Article], agent: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(4):
+        published(title=f"报修说明{i}", wording="您好，报修。")
+    found = queries.find(agent, "报修", limit=2)
+    assert (found.total, found.more) == (4, False)
+    # Issue 7: from the limit on only the newest matches are ranked; the total says "at least".
+    monkeypatch.setattr(search, "RANKED_MATCHES", 3)
+    found = queries.find(agent, "报修")
+    assert (found.total, found.more) == (3, True)
+    assert sorted(hit.article.title for hit in found.hits) == [
+        "报修说明1",
+        "报修说明2",
+        "报修说明3",
+    ]
+    # Also for a search by every word and for the search in titles and wordings only.
+    assert queries.find(agent, "报修 说明").more
+    monkeypatch.setattr(search, "CUTOFF_DOCUMENTS", 1)
+    assert search.distinctive(["报修"]) == (["报修"], True)
+    found = queries.find(agent, "报修")
+    assert (found.total, found.more, len(found.hits)) == (3, True, 3)
+
+
+def test_a_page_past_the_end_still_reports_the_total(
+    published: Callable[..., Article], agent: User
+) -> None:
+    for i in range(3):
+        published(title=f"报修说明{i}", wording="您好，报修。")
+    found = queries.find(agent, "报修", limit=2, offset=4)
+    assert (found.total, found.hits) == (3, [])
+
+
+def test_word_frequencies_count_every_word_in_one_query(
+    published: Callable[..., Article], django_assert_num_queries: Any
+) -> None:
+    published(title="宽带报修", wording="您好，宽带故障请报修。")
+    published(title="宽带办理", wording="您好，宽带请到营业厅办理。")
+    # On PostgreSQL the planner is asked first (one plan a word); no statistics yet here.
+    planned = 3 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(planned + 1):
+        held = search.document_frequencies(["宽带", "报修", "没有的词"])
+    assert held == {"宽带": 2, "报修": 1, "没有的词": 0}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_common_words_are_taken_at_the_planners_estimate_after_analyze(
+    published: Callable[..., Article], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(6):
+        published(title=f"宽带说明{i}", wording="您好，宽带。" if i else "您好，光猫指示灯。")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE kb_article")  # what autovacuum does as the table grows
+    monkeypatch.setattr(search, "ESTIMATED_ABOVE", 3)
+    with CaptureQueriesContext(connection) as ctx:
+        held = search.document_frequencies(["宽带", "指示灯", "没有的词"])
+    assert held == {"宽带": 6, "指示灯": 1, "没有的词": 0}
+    counted = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT (SELECT")]
+    # 宽带 (estimated 6, over 3) is not counted; the two rarer words are.
+    assert len(counted) == 1
+    assert "宽带" not in counted[0]
+    assert "指示灯" in counted[0]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from kefu.core.errors import IllegalTransition
+from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.kb import workflow
 from kefu.kb.choices import Step
 from kefu.kb.models import Article, ArticleVersion
@@ -103,3 +104,58 @@ def test_the_diff_page_shows_the_versions(
     assert "v2" in html
     assert "改口径" in html
     assert login(agent).get(f"/kb/{article.pk}/diff/?a=1&b=9").status_code == 404
+
+
+def test_a_second_editor_saving_an_older_page_is_refused_not_silently_overwriting(
+    published: Callable[..., Article], editor: User, manager: User
+) -> None:
+    article = published(wording="您好，月费60元。")
+    seen = article.updated_at  # both editors opened the article now
+    workflow.revise(manager, article, {"wording": "您好，月费50元。"}, "调价", seen=seen)
+    with pytest.raises(StaleObject) as refused:
+        workflow.revise(editor, article, {"wording": "您好，月费55元。"}, "也调价", seen=seen)
+    assert manager.name in str(refused.value)  # who changed it, so the editor knows to reload
+    article.refresh_from_db()
+    assert (article.wording, article.version) == ("您好，月费50元。", 2)
+    # Reloaded, the editor's save goes through.
+    workflow.revise(
+        editor, article, {"wording": "您好，月费55元。"}, "也调价", seen=article.updated_at
+    )
+    article.refresh_from_db()
+    assert (article.wording, article.version) == ("您好，月费55元。", 3)
+
+
+def test_a_draft_saved_meanwhile_is_not_overwritten_either(
+    notice: Callable[..., Article], editor: User, manager: User
+) -> None:
+    draft = notice(title="草稿")
+    seen = draft.updated_at
+    workflow.save_draft(manager, draft, {"wording": "您好，经理改的。"}, seen=seen)
+    with pytest.raises(StaleObject):
+        workflow.save_draft(editor, draft, {"wording": "您好，编辑改的。"}, seen=seen)
+    draft.refresh_from_db()
+    assert draft.wording == "您好，经理改的。"
+
+
+def test_the_edit_page_refuses_a_stale_save_and_names_who_changed_it(
+    published: Callable[..., Article], editor: User, manager: User, login: Callable[[User], Any]
+) -> None:
+    article = published(title="光纤改造说明", wording="您好，月费60元。")
+    client = login(editor)
+    page = client.get(f"/kb/{article.pk}/edit/").content.decode()
+    assert 'name="seen"' in page
+    workflow.revise(manager, article, {"wording": "您好，月费50元。"}, "调价")
+    form = {
+        "title": "光纤改造说明",
+        "category": article.category_id,
+        "wording": "您好，月费55元。",
+        "body": article.body,
+        "note": "也调价",
+        "seen": article.updated_at.isoformat(),  # what the editor's page carried
+    }
+    response = client.post(f"/kb/{article.pk}/edit/", form)
+    assert response.status_code == 200  # the form again, with the editor's text, not a redirect
+    assert manager.name not in page
+    assert manager.name in response.content.decode()
+    article.refresh_from_db()
+    assert (article.wording, article.version) == ("您好，月费50元。", 2)

@@ -46,6 +46,28 @@ def test_r_kb_5_search_page_shows_highlighted_results_and_logs_the_search(
     assert "<mark>" in partial.content.decode()
 
 
+def test_r_kb_5_a_search_past_the_ranking_limit_says_at_least(
+    published: Callable[..., Article],
+    agent: User,
+    login: Callable[[User], Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.utils import translation
+
+    from kefu.kb import search
+
+    for i in range(3):
+        published(title=f"宽带报修{i}")
+    monkeypatch.setattr(search, "RANKED_MATCHES", 2)  # issue 7: only the newest are ranked
+    html = login(agent).get("/kb/", {"q": "报修"}).content.decode()
+    with translation.override("zh-hans"):  # the center's language, whatever the test runs in
+        said = translation.gettext(
+            "At least %(n)s articles found: the %(n)s newest are ranked. "
+            "Add a word to narrow the search."
+        ) % {"n": 2}
+    assert said in html
+
+
 def test_r_kb_2_the_catalogue_is_browsable_by_category(
     published: Callable[..., Article], agent: User, login: Callable[[User], Any]
 ) -> None:
