@@ -139,6 +139,7 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.db.models import F
 
     from kefu.notifications.models import Notification
     from kefu.org.demo import load_org
@@ -326,7 +327,15 @@ def main() -> None:
                 .order_by("pk")
                 .values_list("pk", flat=True)[: args.deliver_per_kind]
             )
-        Crossing.objects.exclude(pk__in=keep).update(delivered_at=now)
+        # The rest: delivered untouched, their clocks stamped as the delivery would have.
+        rest = Crossing.objects.exclude(pk__in=keep)
+        Clock.objects.filter(pk__in=rest.filter(phase="warning").values("clock_id")).update(
+            warned_at=now
+        )
+        Clock.objects.filter(pk__in=rest.filter(phase="alarm").values("clock_id")).update(
+            alarmed_at=now, breached_at=F("due_at")
+        )
+        rest.update(delivered_at=now)
         events_before = TimelineEvent.objects.count()
         notes_before = Notification.objects.count()
         deliver_ms, delivered_result = timed(sweep_module.deliver)
