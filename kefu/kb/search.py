@@ -235,13 +235,13 @@ def search(qs: ArticleQuerySet, text: str, *, limit: int = 20, offset: int = 0) 
     ranked: list[tuple[int, float]] = []
     total, more = 0, False
     if len(said) > 1 or extra:
-        ranked, total, more = engine(qs, said, True, limit, offset)
+        ranked, total, more = _tiered(engine, qs, said, True, limit, offset)
     if total == 0:
         rare, common = distinctive(terms)
         if common:  # even the rarest word is in most articles: look in titles and wordings
             ranked, total, more = engine(qs, rare, False, limit, offset, strong=True)
         if total == 0:
-            ranked, total, more = engine(qs, rare, False, limit, offset)
+            ranked, total, more = _tiered(engine, qs, rare, False, limit, offset)
     # The ids come from the restricted query; fetch the page's rows by key, without the index text.
     articles = (
         Article.objects.select_related("category", "business_line")
@@ -259,6 +259,24 @@ def search(qs: ArticleQuerySet, text: str, *, limit: int = 20, offset: int = 0) 
         if pk in articles
     ]
     return Results(text, terms, total, hits, more)
+
+
+def _tiered(
+    engine: Any, qs: ArticleQuerySet, terms: list[str], every: bool, limit: int, offset: int
+) -> Ranked:
+    """The engine's page; but when ``RANKED_MATCHES`` or more articles match (only the newest
+    of them are ranked), the articles holding the words in their title, tags or unified wording
+    — the newest ``RANKED_MATCHES`` of those — come first, then the newest others: a common
+    word still finds the older articles that are about it, not only the newest that mention it.
+    """
+    ranked, total, more = engine(qs, terms, every, limit, offset)
+    if not more:
+        return ranked, total, more
+    titled, _, _ = engine(qs, terms, every, RANKED_MATCHES, 0, strong=True)
+    newest, _, _ = engine(qs, terms, every, RANKED_MATCHES, 0)
+    first = {pk for pk, _ in titled}
+    merged = titled + [row for row in newest if row[0] not in first]
+    return merged[offset : offset + limit], len(merged), True
 
 
 def document_frequencies(terms: list[str]) -> dict[str, int]:

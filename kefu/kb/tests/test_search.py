@@ -217,6 +217,23 @@ def test_r_kb_5_totals_are_exact_up_to_the_ranking_limit_then_more(
     assert (found.total, found.more, len(found.hits)) == (3, True, 3)
 
 
+def test_r_kb_5_past_the_ranking_limit_an_older_article_about_the_word_still_comes_first(
+    published: Callable[..., Article], agent: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    about = published(title="发票报销流程", wording="您好，发票报销请按以下流程办理。")
+    for i in range(3):  # newer articles that only mention the word in passing
+        published(
+            title=f"光猫说明{i}", wording="您好，光猫指示灯说明。", body=f"附：发票{i}另行寄送。"
+        )
+    monkeypatch.setattr(search, "RANKED_MATCHES", 2)
+    found = queries.find(agent, "发票")
+    assert found.more
+    # Only the two newest would be ranked; the one with the word in its title comes first.
+    assert found.hits[0].article == about
+    assert found.total == 3
+    assert [h.article.title for h in found.hits][1:] == ["光猫说明2", "光猫说明1"]
+
+
 def test_a_page_past_the_end_still_reports_the_total(
     published: Callable[..., Article], agent: User
 ) -> None:
