@@ -316,8 +316,8 @@ def main() -> None:
     pending = Crossing.objects.filter(delivered_at__isnull=True).count()
 
     # --- Delivery of the effects ------------------------------------------------------------
-    # Of the first --deliver-per-kind crossings of each step (the rest are marked delivered
-    # untouched): the effects cost the same per crossing at any table size.
+    # Of the first --deliver-per-kind crossings of each step (the rest are dropped untouched):
+    # the effects cost the same per crossing at any table size.
     delivery: dict[str, Any] = {}
     if args.deliver_per_kind:
         keep = set()
@@ -327,7 +327,7 @@ def main() -> None:
                 .order_by("pk")
                 .values_list("pk", flat=True)[: args.deliver_per_kind]
             )
-        # The rest: delivered untouched, their clocks stamped as the delivery would have.
+        # The rest: dropped untouched, their clocks stamped, as the delivery would have done.
         rest = Crossing.objects.exclude(pk__in=keep)
         Clock.objects.filter(pk__in=rest.filter(phase="warning").values("clock_id")).update(
             warned_at=now
@@ -335,7 +335,7 @@ def main() -> None:
         Clock.objects.filter(pk__in=rest.filter(phase="alarm").values("clock_id")).update(
             alarmed_at=now, breached_at=F("due_at")
         )
-        rest.update(delivered_at=now)
+        rest.delete()
         events_before = TimelineEvent.objects.count()
         notes_before = Notification.objects.count()
         deliver_ms, delivered_result = timed(sweep_module.deliver)

@@ -106,8 +106,9 @@ class ClockAdmin(ReadOnlyAdmin):
 
 @admin.register(Crossing)
 class CrossingAdmin(ReadOnlyAdmin):
-    """What the sweep found and whether the worker has delivered it: crossings pending for long
-    mean no worker runs; one with an error names why its effects failed (also in the log)."""
+    """What the sweep found and the worker has not delivered: crossings pending for more than a
+    minute or two mean no worker runs; one with an error (and a delivery time) names why its
+    effects failed (also in the worker's log). Delivered crossings leave the table."""
 
     list_display = ["clock", "phase", "at", "delivered_at", "has_error"]
     list_filter = ["phase", ("delivered_at", admin.EmptyFieldListFilter)]

@@ -302,8 +302,10 @@ class Crossing(models.Model):
     open orders stays a few index range scans and narrow inserts however many clocks cross. The
     unique (clock, step) says each step happens once per clock, whichever worker finds it first.
     The worker then delivers each crossing — the timeline entry, the notifications, the
-    escalation, the clock's stamp — in the transaction that marks it delivered, so a crash leaves
-    it either done or waiting for the next delivery, never done twice.
+    escalation, the clock's stamp — in the transaction that deletes it, so a crash leaves it
+    either done or waiting for the next delivery, never done twice. The table holds only what
+    is still to deliver, and the crossings whose effects failed (``delivered_at`` and ``error``
+    set), kept for the administrator.
     """
 
     class Phase(models.TextChoices):
@@ -330,12 +332,6 @@ class Crossing(models.Model):
         verbose_name_plural = _("SLA crossings")
         constraints = [
             models.UniqueConstraint(fields=["clock", "phase"], name="sla_crossing_once"),
-        ]
-        indexes = [
-            # What is still to deliver, oldest first; small whenever a worker runs.
-            models.Index(
-                fields=["id"], name="sla_crossing_pending", condition=Q(delivered_at__isnull=True)
-            ),
         ]
 
     def __str__(self) -> str:

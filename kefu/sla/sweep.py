@@ -15,8 +15,8 @@ The work is split in two, through an outbox (``Crossing``):
   ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite runs one write transaction at a time)
   and their effects written — the timeline entry, the notifications, the escalation, then the
   clock's stamp (``warned_at`` / ``alarmed_at`` / ``escalated_at``) — in the transaction that
-  marks them delivered: a crash leaves a batch either done or waiting for the next delivery,
-  never twice.
+  deletes them: a crash leaves a batch either done or waiting for the next delivery, never
+  twice.
 
 The delivery locks its orders before it stamps clocks, as the agents' actions do, so the two
 never wait on each other in a circle.
@@ -202,10 +202,11 @@ def _deliver_batch(crossings: list[Crossing], system: User, result: SweepResult)
                 )
                 crossing.error = f"{type(exc).__name__}: {exc}"[:1000]
     result.escalated.extend(escalated)
+    # Delivered crossings go: the clock's stamp now keeps the step from happening again, and the
+    # outbox stays as small as what is still to do. A failed one stays, with its error, for
+    # the administrator (Admin → SLA crossings), and is not taken again.
+    Crossing.objects.filter(pk__in=[c.pk for c in crossings if not c.error]).delete()
     now = timezone.now()
-    Crossing.objects.filter(pk__in=[c.pk for c in crossings if not c.error]).update(
-        delivered_at=now
-    )
     for crossing in crossings:
         if crossing.error:
             Crossing.objects.filter(pk=crossing.pk).update(delivered_at=now, error=crossing.error)
