@@ -9,8 +9,7 @@ The work is split in two, through an outbox (``Crossing``):
   range over a partial index on the threshold time, no Python loop over orders, and no update of
   the clocks or orders, so a sweep over a million open orders costs a few index scans and narrow
   inserts however many clocks cross. The unique (clock, step) makes each step once per clock,
-  and on PostgreSQL ``FOR NO KEY UPDATE SKIP LOCKED`` has two workers recording at once take
-  different clocks.
+  whichever of two workers recording at once gets there first.
 * ``deliver`` — per crossing, in batches. Pending crossings and their orders are claimed with
   ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite runs one write transaction at a time)
   and their effects written — the timeline entry, the notifications, the escalation, then the
@@ -109,10 +108,10 @@ def _crossed_sql(step: Step, now: datetime, limit: int) -> tuple[str, tuple]:
         .order_by(step.order)
         .values("id")
     )
-    if connection.features.has_select_for_update_skip_locked:
-        # Two workers recording at once take different clocks instead of one waiting for the
-        # other's insert; NO KEY: an order's clocks stay readable and referable meanwhile.
-        qs = qs.select_for_update(skip_locked=True, no_key=True, of=("self",))
+    # No row lock: the clocks are only read, so the record writes nothing but crossings (a lock
+    # would write to every crossing clock's page, doubling the cost at a million orders). Two
+    # workers recording at once are kept apart by the unique (clock, step): the second waits
+    # for the first's insert, then skips those clocks.
     return qs[:limit].query.sql_with_params()
 
 

@@ -101,7 +101,8 @@ def test_two_workers_sweeping_at_once_warn_alarm_and_escalate_each_clock_once(se
     warned = Counter(pk for r in results for pk in r.warned)
     assert set(warned) == expected
     assert max(warned.values()) == 1
-    assert all(r.warned for r in results), "both workers took part"
+    # Both ran at once (the barrier); the first to record a clock's crossing wins, the other
+    # skips it, and both deliver (orders are claimed with SKIP LOCKED).
     per_clock = Counter(
         e.data["clock"] for e in TimelineEvent.objects.filter(kind=EventKind.SLA_WARNING)
     )
