@@ -50,7 +50,7 @@ from kefu.tickets.models import TimelineEvent
 
 logger = logging.getLogger(__name__)
 
-BATCH = 20_000  # crossings recorded per statement
+BATCH = 100_000  # crossings recorded per statement
 DELIVERY_BATCH = 200  # crossings delivered per transaction
 _RUNNING = Q(met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True)
 
@@ -143,8 +143,14 @@ def record(now: datetime | None = None, batch: int = BATCH) -> SweepResult:
     result = SweepResult()
     for step in STEPS:
         handled: list[int] = getattr(result, step.result)
-        while ids := _record_batch(step, now, batch):
+        while True:
+            ids = _record_batch(step, now, batch)
             handled.extend(ids)
+            # A short batch means none are left (or another worker, recording at once, has
+            # the rest). Not "until an empty batch": each statement walks the index from its
+            # start, past the clocks recorded but not yet delivered (still in the index).
+            if len(ids) < batch:
+                break
     return result
 
 

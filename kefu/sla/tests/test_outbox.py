@@ -30,7 +30,7 @@ def warnings_of(clock_ids):
 
 
 def test_the_record_is_set_based_and_a_later_delivery_writes_each_effect_once(frozen, crossing):
-    result = record(frozen.now, batch=3)  # three statements of three, two, and an empty one
+    result = record(frozen.now, batch=3)  # three statements: three, three and one
     assert result.warned == crossing
     # The worker dies here: the crossings are recorded, their effects not yet written.
     assert sorted(Crossing.objects.values_list("clock_id", flat=True)) == crossing
