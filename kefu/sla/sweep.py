@@ -125,6 +125,11 @@ def _record_batch(step: Step, now: datetime, limit: int) -> list[int]:
             # The commit need not wait for the disk: crossings lost in a crash are found again
             # by the next sweep, and the delivery that acts on them commits durably.
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            # The one good plan: the partial index over the clocks, a probe of the unique index
+            # per clock for "no crossing yet". Without statistics on the outbox (it empties and
+            # fills faster than autovacuum looks), the planner may scan the whole outbox for
+            # every clock instead: 29 s instead of 1.7 s for 100 000 crossings at 1M orders.
+            cursor.execute("SET LOCAL enable_seqscan TO OFF")
         cursor.execute(
             # the table name is this module's constant; values are parameters. "WHERE true":
             # SQLite's grammar needs a WHERE before ON CONFLICT in an INSERT … SELECT.
