@@ -269,14 +269,14 @@ def _tiered(
     — the newest ``RANKED_MATCHES`` of those — come first, then the newest others: a common
     word still finds the older articles that are about it, not only the newest that mention it.
     """
-    ranked, total, more = engine(qs, terms, every, limit, offset)
-    if not more:
-        return ranked, total, more
-    titled, _, _ = engine(qs, terms, every, RANKED_MATCHES, 0, strong=True)
-    newest, _, _ = engine(qs, terms, every, RANKED_MATCHES, 0)
-    first = {pk for pk, _ in titled}
-    merged = titled + [row for row in newest if row[0] not in first]
-    return merged[offset : offset + limit], len(merged), True
+    # The whole ranking at once (the engine ranks every kept match anyway), cut to the page here.
+    newest, total, more = engine(qs, terms, every, RANKED_MATCHES, 0)
+    if more:
+        titled, _, _ = engine(qs, terms, every, RANKED_MATCHES, 0, strong=True)
+        first = {pk for pk, _ in titled}
+        newest = titled + [row for row in newest if row[0] not in first]
+        total = len(newest)
+    return newest[offset : offset + limit], total, more
 
 
 def document_frequencies(terms: list[str]) -> dict[str, int]:
