@@ -226,6 +226,12 @@ def default_case_category() -> Category:
     return category
 
 
+def article_from_case(ticket: Ticket) -> Article | None:
+    """The article in force made from this order, if any: a retired one does not count, so a
+    case whose article was withdrawn can become a new draft."""
+    return Article.objects.filter(source_ticket=ticket).exclude(status=Status.RETIRED).first()
+
+
 @transaction.atomic
 def draft_from_case(actor: User, ticket: Ticket, category: Category | None = None) -> Article:
     """R-KB-4: a senior agent turns an answered order into a draft article in one step.
@@ -240,7 +246,7 @@ def draft_from_case(actor: User, ticket: Ticket, category: Category | None = Non
         raise ValidationError(
             {"ticket": _("Only an answered order (with a resolution) can become an article.")}
         )
-    existing = Article.objects.filter(source_ticket=ticket).exclude(status=Status.RETIRED).first()
+    existing = article_from_case(ticket)
     if existing is not None:
         raise ValidationError(
             {

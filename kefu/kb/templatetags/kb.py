@@ -7,9 +7,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from kefu.kb.models import Article
 from kefu.kb.queries import uses_on
-from kefu.kb.workflow import ANSWERED_STATUSES
+from kefu.kb.workflow import ANSWERED_STATUSES, article_from_case
 
 register = template.Library()
 
@@ -24,7 +23,7 @@ def kb_ticket_panel(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
         user.has_perm("kb.from_case")
         and ticket.status in ANSWERED_STATUSES
         and bool(ticket.resolution.strip())
-        and not Article.objects.filter(source_ticket=ticket).exists()
+        and article_from_case(ticket) is None
     )
     return {
         "request": request,

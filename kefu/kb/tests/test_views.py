@@ -58,12 +58,12 @@ def test_r_kb_5_a_search_past_the_ranking_limit_says_at_least(
 
     for i in range(3):
         published(title=f"宽带报修{i}")
-    monkeypatch.setattr(search, "RANKED_MATCHES", 2)  # issue 7: only the newest are ranked
+    monkeypatch.setattr(search, "RANKED_MATCHES", 2)  # issue 7: the ranking is bounded
     html = login(agent).get("/kb/", {"q": "报修"}).content.decode()
     with translation.override("zh-hans"):  # the center's language, whatever the test runs in
         said = translation.gettext(
-            "At least %(n)s articles found: the %(n)s newest are ranked. "
-            "Add a word to narrow the search."
+            "At least %(n)s articles found: those with the words in their title or wording "
+            "first, then the newest. Add a word to narrow the search."
         ) % {"n": 2}
     assert said in html
 
@@ -259,3 +259,8 @@ def test_r_kb_4_the_order_page_offers_the_draft_to_senior_agents_only(
     article = Article.objects.get(source_ticket=answered)
     assert response["Location"] == f"/kb/{article.pk}/"
     assert login(agent).post(f"/kb/from-case/{answered.number}/").status_code == 403
+    page = f"/tickets/{answered.number}/"
+    assert 'data-testid="kb-from-case"' not in login(senior_agent).get(page).content.decode()
+    # Once that article is retired, the case can become a new draft: the button is back.
+    Article.objects.filter(pk=article.pk).update(status=Status.RETIRED)
+    assert 'data-testid="kb-from-case"' in login(senior_agent).get(page).content.decode()
