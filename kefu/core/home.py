@@ -38,7 +38,6 @@ def home_context(user: Any) -> dict[str, Any]:
     return context
 
 
-
 def queue_counts(user: Any) -> list[dict[str, Any]]:
     """Each queue the user works from, with how many orders wait in it (capped)."""
     rows = []

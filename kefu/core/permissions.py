@@ -103,9 +103,7 @@ class RestrictedQuerySet(models.QuerySet[M]):
         return self if condition is None else self.filter(condition)
 
 
-def access(
-    queryset: models.QuerySet[M] | type[M], user: Any, perm: str, **lookup: Any
-) -> M:
+def access(queryset: models.QuerySet[M] | type[M], user: Any, perm: str, **lookup: Any) -> M:
     """Fetch one object the user may ``perm``: 403 without the permission, 404 outside its reach."""
     if not user.has_perm(perm):
         raise PermissionDenied

@@ -24,11 +24,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @permission_required("core.use_workspace", raise_exception=True)
 def directory(request: HttpRequest) -> HttpResponse:
     """The department tree with each node's head, responsible person and staff count."""
-    departments = Department.objects.filter(is_active=True).select_related(
-        "head", "responsible"
-    ).annotate(
-        staff_count=Count("staff", filter=Q(staff__is_active=True), distinct=True)
-        + Count("team_members", filter=Q(team_members__is_active=True), distinct=True)
+    departments = (
+        Department.objects.filter(is_active=True)
+        .select_related("head", "responsible")
+        .annotate(
+            staff_count=Count("staff", filter=Q(staff__is_active=True), distinct=True)
+            + Count("team_members", filter=Q(team_members__is_active=True), distinct=True)
+        )
     )
     rows = flatten(build_tree(departments, key=lambda d: d.pk, parent_key=lambda d: d.parent_id))
     return render(request, "org/directory.html", {"rows": rows})

@@ -18,7 +18,7 @@ def keyword_filter(text: str) -> Q | None:
     if connection.vendor == "postgresql":
         # A plain predicate on the stored word vector (migration 0006), not "id IN (…)": the
         # planner then weighs its GIN index against walking the newest rows first.
-        sql = "\"tickets_ticket\".\"search_vector\" @@ to_tsquery('simple'::regconfig, %s)"
+        sql = '"tickets_ticket"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)'
         return Q(RawSQL(sql, [" & ".join(terms)], output_field=BooleanField()))  # noqa: S611
     if connection.vendor == "sqlite":
         match = " AND ".join(f'"{term}"' for term in terms)
