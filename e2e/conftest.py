@@ -8,11 +8,12 @@ CI (``CI=true``), where a missing browser is a failure.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -64,3 +65,19 @@ def page(browser: Browser) -> Iterator[Page]:
 def results_dir() -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     return RESULTS
+
+
+@pytest.fixture
+def log_in(page: Page, live_server: LiveServer) -> Callable[[str, str], None]:
+    """log_in(工号, name): sign in on the login page with the demo password, and wait until the
+    user menu shows that person."""
+    from kefu.org.demo import DEMO_PASSWORD
+
+    def sign_in(employee_no: str, name: str) -> None:
+        page.goto(f"{live_server.url}/login/")
+        page.locator("input[name=username]").fill(employee_no)
+        page.locator("input[name=password]").fill(DEMO_PASSWORD)
+        page.locator("input[name=password]").press("Enter")
+        expect(page.get_by_test_id("user-menu")).to_contain_text(name)
+
+    return sign_in

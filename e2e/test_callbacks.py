@@ -10,6 +10,7 @@ Fields are found by id and test id, not by label, so the test holds in every UI 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,21 +20,12 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from kefu.callbacks.models import Callback, DepartmentWarning
-from kefu.org.demo import DEMO_PASSWORD
 from kefu.org.models import User
 from kefu.tickets import actions
 from kefu.tickets.choices import Channel
 from kefu.tickets.models import CallType, Ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def log_in(page: Page, server: LiveServer, employee_no: str, name: str) -> None:
-    page.goto(f"{server.url}/login/")
-    page.locator("input[name=username]").fill(employee_no)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    expect(page.get_by_test_id("user-menu")).to_contain_text(name)
 
 
 def log_out(page: Page) -> None:
@@ -84,13 +76,18 @@ def warnings_total(page: Page, server: LiveServer) -> int:
 
 
 def test_dissatisfied_callback_second_dispatch_to_satisfied_closure(
-    live_server: LiveServer, page: Page, org: object, taxonomy: None, results_dir: Path
+    live_server: LiveServer,
+    page: Page,
+    org: object,
+    taxonomy: None,
+    results_dir: Path,
+    log_in: Callable[[str, str], None],
 ) -> None:
     ticket = awaiting_callback()
     number = ticket.number
 
     # --- 周婷, callback surveyor: the order is in her queue; the customer is dissatisfied ------
-    log_in(page, live_server, "1030", "周婷")
+    log_in("1030", "周婷")
     before = warnings_total(page, live_server)
     page.goto(f"{live_server.url}/callbacks/")
     row = page.get_by_test_id("callback-queue").locator(f"tr[data-number='{number}']")
@@ -115,14 +112,14 @@ def test_dissatisfied_callback_second_dispatch_to_satisfied_closure(
     log_out(page)
 
     # --- 赵敏, senior agent: reviews and approves the second dispatch (R-WO-3) ----------------
-    log_in(page, live_server, "1020", "赵敏")
+    log_in("1020", "赵敏")
     open_order(page, live_server, number)
     submit(page, "move-approve_draft")
     expect(page.get_by_test_id("pending-draft")).to_have_count(0)
     log_out(page)
 
     # --- 林涛, handler: accepts and feeds back --------------------------------------------------
-    log_in(page, live_server, "2001", "林涛")
+    log_in("2001", "林涛")
     open_order(page, live_server, number)
     submit(page, "move-accept")
     feedback = page.get_by_test_id("move-feedback")
@@ -135,14 +132,14 @@ def test_dissatisfied_callback_second_dispatch_to_satisfied_closure(
     log_out(page)
 
     # --- 王丽, agent: confirms the result ---------------------------------------------------------
-    log_in(page, live_server, "1001", "王丽")
+    log_in("1001", "王丽")
     open_order(page, live_server, number)
     submit(page, "move-confirm")
     expect(page.get_by_test_id("move-confirm")).to_have_count(0)
     log_out(page)
 
     # --- 周婷 again: the customer is satisfied; the order closes ---------------------------------
-    log_in(page, live_server, "1030", "周婷")
+    log_in("1030", "周婷")
     open_order(page, live_server, number)
     expect(page.get_by_test_id("callback-round-2")).to_be_visible()
     page.locator("#attempt_outcome").select_option("reached")

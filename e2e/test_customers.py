@@ -5,6 +5,7 @@ and reveals it (R-CUS-1, R-SEC-1)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from kefu.audit.models import AuditRecord
 from kefu.customers.models import Customer
-from kefu.org.demo import DEMO_PASSWORD, load_org
+from kefu.org.demo import load_org
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -25,17 +26,11 @@ CSV = (
 )
 
 
-def log_in(page: Page, server: LiveServer, employee_no: str, name: str) -> None:
-    page.goto(f"{server.url}/login/")
-    page.get_by_label("工号", exact=True).fill(employee_no)
-    page.get_by_label("密码", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_test_id("user-menu")).to_contain_text(name)
-
-
-def test_import_find_and_reveal(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+def test_import_find_and_reveal(
+    page: Page, live_server: LiveServer, tmp_path: Path, log_in: Callable[[str, str], None]
+) -> None:
     load_org()
-    log_in(page, live_server, "1060", "胡军")  # supervisor: owns the archive
+    log_in("1060", "胡军")  # supervisor: owns the archive
     page.goto(f"{live_server.url}/customers/imports/")
     upload = tmp_path / "客户.csv"
     upload.write_text(CSV, encoding="utf-8")

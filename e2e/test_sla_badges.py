@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,7 +21,6 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from kefu.org.demo import DEMO_PASSWORD
 from kefu.org.models import User
 from kefu.sla import services as sla
 from kefu.sla import snapshot as sla_snapshot
@@ -43,14 +43,6 @@ def sla_policies(taxonomy: None) -> None:
     """The seeded time limits, put back if an earlier transactional test flushed them."""
     importlib.import_module("kefu.sla.migrations.0002_seed_defaults").seed(apps, None)
     sla_snapshot.invalidate()
-
-
-def log_in(page: Page, server: LiveServer, employee_no: str, name: str) -> None:
-    page.goto(f"{server.url}/login/")
-    page.locator("input[name=username]").fill(employee_no)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    expect(page.get_by_test_id("user-menu")).to_contain_text(name)
 
 
 def complaint(minutes_ago: int, title: str, type_code: str = "A1") -> Ticket:
@@ -98,6 +90,7 @@ def test_badges_countdowns_and_the_due_sort(
     org: object,
     sla_policies: None,
     results_dir: Path,
+    log_in: Callable[[str, str], None],
 ) -> None:
     running = complaint(5, "宽带掉线（刚来电）")  # dispatch due in 55 minutes
     soon = complaint(50, "宽带掉线（快到期）")  # past 80 %: near its limit, due in 10 minutes
@@ -106,7 +99,7 @@ def test_badges_countdowns_and_the_due_sort(
     no_clock = complaint(0, "咨询资费套餐", type_code="E")  # no time limit applies
 
     # --- 王丽, agent: her queue shows a badge per running clock ------------------------------
-    log_in(page, live_server, "1001", "王丽")
+    log_in("1001", "王丽")
     page.goto(f"{live_server.url}/tickets/?queue=mine")
 
     badge = dispatch_badge(row(page, running.number))
@@ -147,7 +140,7 @@ def test_badges_countdowns_and_the_due_sort(
 
     # --- 陈静, team leader: sorts the center's open orders by due time ----------------------
     page.context.clear_cookies()
-    log_in(page, live_server, "1010", "陈静")
+    log_in("1010", "陈静")
     page.goto(f"{live_server.url}/tickets/?queue=open")
     links = page.get_by_test_id("ticket-table").locator("tbody tr td:first-child a")
     newest_first = [no_clock.number, running.number, late.number, soon.number]

@@ -276,19 +276,9 @@ def staff_message(
     return Message(people, event, title, body, url, ticket, dedupe_key)
 
 
-def notify_staff(
-    recipients: Iterable[User | None],
-    event: str,
-    *,
-    title: str,
-    body: str = "",
-    ticket: Ticket | None = None,
-    dedupe_key: str | None = None,
-) -> int:
-    """Tell staff through kefu.notifications (in-app at once, e-mail/SMS after commit)."""
+def notify_staff(recipients: Iterable[User | None], event: str, **fields: Any) -> int:
+    """Tell staff through kefu.notifications (in-app at once, e-mail/SMS after commit); the
+    ``fields`` are ``staff_message``'s."""
     from kefu.notifications.services import notify_many
 
-    message = staff_message(
-        recipients, event, title=title, body=body, ticket=ticket, dedupe_key=dedupe_key
-    )
-    return notify_many([message])
+    return notify_many([staff_message(recipients, event, **fields)])

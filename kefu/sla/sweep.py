@@ -242,6 +242,7 @@ def _effects(crossings: list[Crossing], system: User) -> list[int]:
 
 def _stamp(crossings: list[Crossing], escalated: list[int]) -> None:
     """The clocks' stamps, last (after any order's lock): the time each step was crossed."""
+    stepped = set(escalated)
     for (phase, at), group in groupby(
         sorted(crossings, key=lambda c: (c.phase, c.at)), key=lambda c: (c.phase, c.at)
     ):
@@ -250,7 +251,7 @@ def _stamp(crossings: list[Crossing], escalated: list[int]) -> None:
             Clock.objects.filter(pk__in=ids).update(warned_at=at)
         else:
             Clock.objects.filter(pk__in=ids).update(alarmed_at=at, breached_at=F("due_at"))
-            stepped_up = [pk for pk in ids if pk in set(escalated)]
+            stepped_up = [pk for pk in ids if pk in stepped]
             if stepped_up:
                 Clock.objects.filter(pk__in=stepped_up).update(escalated_at=at)
 
