@@ -8,7 +8,7 @@ the commit (``transaction.on_commit``), never before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -89,16 +89,16 @@ def notify_many(messages: list[Message]) -> int:
     return written
 
 
-Planned = tuple[Message, "events.Event", list["User"], dict[int, set[str]]]
+Planned = tuple[Message, list["User"], dict[int, set[str]]]
 
 
 def _plan(messages: list[Message]) -> list[Planned]:
-    """Each message with its event, its distinct active recipients and their channels."""
+    """Each message with its distinct active recipients and the channels each wants."""
     specs = {m.event: events.get(m.event) for m in messages}
     people = {id(m): _distinct_active(m.recipients) for m in messages}
     wanted = _channels({p.pk for group in people.values() for p in group}, list(specs.values()))
     return [
-        (m, specs[m.event], people[id(m)], {p.pk: wanted[p.pk, m.event] for p in people[id(m)]})
+        (m, people[id(m)], {p.pk: wanted[p.pk, m.event] for p in people[id(m)]})
         for m in messages
         if people[id(m)]
     ]
@@ -135,57 +135,61 @@ def _write(planned: list[Planned]) -> int:
                 "recipient_id", "channel", "dedupe_key"
             )
         )
-    now = timezone.now()
     notes: list[Notification] = []
-    deliveries: list[tuple[Delivery, Notification | None]] = []
-    for message, _spec, people, wanted in planned:
+    deliveries: list[Delivery] = []
+    for message, people, wanted in planned:
         key = message.dedupe_key or None
-        title = message.title.strip()[:TITLE_MAX]
-        for person in people:
-            note = None
-            if events.IN_APP in wanted[person.pk]:
+        for person, note, person_deliveries in _rows(message, people, wanted):
+            if note is not None:
                 if key and (person.pk, key) in notified:
                     continue  # notified before under this key: nothing more for this person
                 notified.add((person.pk, key))
-                note = _notification(person, message, title, now)
                 notes.append(note)
-            for delivery in _deliveries(
-                person, wanted[person.pk], message.event, title, message.body, message.url, now, key
-            ):
+            for delivery in person_deliveries:
                 if key and (person.pk, delivery.channel, key) in delivered:
                     continue
                 delivered.add((person.pk, delivery.channel, key))
-                deliveries.append((delivery, note))
+                delivery.notification = note
+                deliveries.append(delivery)
     Notification.objects.bulk_create(notes)
-    for delivery, note in deliveries:
-        delivery.notification = note
-    rows = Delivery.objects.bulk_create([d for d, _ in deliveries])
+    # bulk_create takes each delivery's notification id from the notification saved just above
+    rows = Delivery.objects.bulk_create(deliveries)
     _enqueue_after_commit([d.pk for d in rows])
     return len(notes)
 
 
-def _notify_rows(message: Message, spec: events.Event, people: list[User], wanted: dict) -> int:
+def _notify_rows(message: Message, people: list[User], wanted: dict[int, set[str]]) -> int:
     """One message, row by row, each insert in a savepoint that a duplicate key rolls back."""
     key = message.dedupe_key or None
-    now = timezone.now()
-    title = message.title.strip()[:TITLE_MAX]
     written = 0
     deliveries: list[int] = []
-    for person in people:
-        note = None
-        if events.IN_APP in wanted[person.pk]:
-            note = _notification(person, message, title, now)
+    for _person, note, person_deliveries in _rows(message, people, wanted):
+        if note is not None:
             if not _insert(note, key):
                 continue  # notified before under this key: nothing more for this person
             written += 1
-        for delivery in _deliveries(
-            person, wanted[person.pk], spec.code, title, message.body, message.url, now, key
-        ):
+        for delivery in person_deliveries:
             delivery.notification = note
             if _insert(delivery, key):
                 deliveries.append(delivery.pk)
     _enqueue_after_commit(deliveries)
     return written
+
+
+def _rows(
+    message: Message, people: list[User], wanted: dict[int, set[str]]
+) -> Iterator[tuple[User, Notification | None, list[Delivery]]]:
+    """Per person, the in-app row (if wanted) and the e-mail/SMS rows the message makes."""
+    now = timezone.now()
+    title = message.title.strip()[:TITLE_MAX]
+    key = message.dedupe_key or None
+    for person in people:
+        channels = wanted[person.pk]
+        note = _notification(person, message, title, now) if events.IN_APP in channels else None
+        rows = _deliveries(
+            person, channels, message.event, title, message.body, message.url, now, key
+        )
+        yield person, note, rows
 
 
 def _notification(person: User, message: Message, title: str, now: datetime) -> Notification:

@@ -56,6 +56,8 @@ def test_email_is_sent_only_after_commit(reachable, django_capture_on_commit_cal
     assert "/t/1/" in message.body
     delivery = Delivery.objects.get(channel=DeliveryChannel.EMAIL)
     assert delivery.status == DeliveryStatus.SENT
+    # the e-mail belongs to the in-app notification written with it
+    assert delivery.notification == Notification.objects.get(recipient=reachable)
 
 
 @pytest.mark.django_db(transaction=True)
