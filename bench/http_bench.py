@@ -10,8 +10,9 @@ and measures with one client (Python threads, one keep-alive ``http.client`` con
 
 * reads, one request at a time: the order list (first page, filtered, 21st page by cursor, a
   page in the middle of the table), the API list, keyword / phone / number search on both;
-* writes, C client threads for a fixed time: the bare one-row insert and POST /api/v1/tickets
-  (with an Idempotency-Key), alternated, at each --threads value given; then the ratio.
+* writes, C client threads for a fixed time: the bare one-row insert, the same insert behind the
+  API layer (POST /bench/api/insert: token, the create's body validated) and POST /api/v1/tickets
+  (with an Idempotency-Key), alternated, at each --threads value given; then the ratios.
 
 Also records, in-process, how many SQL queries each read makes and the plan of its slowest one.
 Writes bench/results/<date>-<label>.json and prints a summary.
@@ -585,10 +586,15 @@ def run_writes(
         .order_by("?")
         .values_list("value", flat=True)[:2000]
     ) or [known_phone]
-    run: dict[str, Any] = {"threads": threads, "bare": [], "create": []}
+    run: dict[str, Any] = {"threads": threads, "bare": [], "api_insert": [], "create": []}
 
     def bare(rng: random.Random) -> tuple[str, bytes, dict[str, str]]:
         return "/bench/insert/", b"", {"X-Bench-Note": "ref"}
+
+    def api_insert(rng: random.Random) -> tuple[str, bytes, dict[str, str]]:
+        """The create's request (token, same body) answered by one row: the API layer's cost."""
+        _, body, extra = create(rng)
+        return "/bench/api/insert", body, extra
 
     def create(rng: random.Random) -> tuple[str, bytes, dict[str, str]]:
         code, level, title, description = rng.choice(CREATE_TEMPLATES)
@@ -622,17 +628,22 @@ def run_writes(
               f"{result.get('p50_ms')} p95 {result.get('p95_ms')} ms  {result['statuses']}",
               flush=True)  # fmt: skip
         if api_ok:
-            result = throughput(create, host, port, token_headers or {}, args.clients, args.seconds)
-            run["create"].append(result)
-            print(f"  [threads={threads}] create order  {result['requests_per_s']:7.1f}/s  p50 "
-                  f"{result.get('p50_ms')} p95 {result.get('p95_ms')} ms  {result['statuses']}",
-                  flush=True)  # fmt: skip
+            for name, make in (("api_insert", api_insert), ("create", create)):
+                result = throughput(make, host, port, token_headers or {}, args.clients,
+                                    args.seconds)  # fmt: skip
+                run[name].append(result)
+                print(f"  [threads={threads}] {name:<12}  {result['requests_per_s']:7.1f}/s  p50 "
+                      f"{result.get('p50_ms')} p95 {result.get('p95_ms')} ms  "
+                      f"{result['statuses']}", flush=True)  # fmt: skip
     if run["create"]:
         bare_rate = statistics.fmean(r["requests_per_s"] for r in run["bare"])
         create_rate = statistics.fmean(r["requests_per_s"] for r in run["create"])
+        api_rate = statistics.fmean(r["requests_per_s"] for r in run["api_insert"])
         run["bare_per_s"] = round(bare_rate, 1)
+        run["api_insert_per_s"] = round(api_rate, 1)
         run["create_per_s"] = round(create_rate, 1)
         run["ratio"] = round(create_rate / bare_rate, 2) if bare_rate else None
+        run["api_insert_ratio"] = round(api_rate / bare_rate, 2) if bare_rate else None
     return run
 
 
@@ -654,6 +665,8 @@ def targets(results: dict[str, Any]) -> dict[str, Any]:
             out[f"create_vs_bare_threads_{run['threads']}"] = {
                 "create_per_s": run["create_per_s"], "bare_per_s": run["bare_per_s"],
                 "ratio": run["ratio"], "met": run["ratio"] >= 0.5,
+                "api_insert_per_s": run["api_insert_per_s"],
+                "api_insert_ratio": run["api_insert_ratio"],
             }  # fmt: skip
     return out
 

@@ -27,13 +27,20 @@ def _contacted_at(event: TimelineEvent) -> datetime:
     return value if value is not None and value <= event.at else event.at
 
 
-def _start_intake_clocks(ctx: services.ClockContext, start: datetime) -> None:
+def _intake_kinds(ticket: Ticket) -> list[str]:
     from kefu.tickets.actions import route_for
 
+    kinds = [K.DISPATCH] if route_for(ticket.call_type, ticket.level).dispatches else []  # R-WO-4
+    return [*kinds, K.RESOLVE]  # R-SLA-2, where the policy sets it
+
+
+def _registered(ctx: services.ClockContext, at: datetime) -> None:
     ticket = ctx.ticket
-    if route_for(ticket.call_type, ticket.level).dispatches:
-        services.start_clock(ctx, K.DISPATCH, start)  # R-WO-4
-    services.start_clock(ctx, K.RESOLVE, start)  # R-SLA-2, where the policy sets it
+    kinds, met = _intake_kinds(ticket), dict[str, datetime]()
+    if ticket.channel in TEXT_CHANNELS:  # R-IN-2: counted from receipt, met by registering
+        kinds.insert(0, K.REGISTER)
+        met[K.REGISTER] = ticket.registered_at or at
+    services.start_clocks_of_new_order(ctx, kinds, ticket.received_at, met)
 
 
 def _dispatched(ctx: services.ClockContext, at: datetime) -> None:
@@ -52,14 +59,13 @@ def _dispatched(ctx: services.ClockContext, at: datetime) -> None:
 def on_ticket_event(sender: Any, ticket: Ticket, event: TimelineEvent, **kwargs: Any) -> None:
     kind, at = event.kind, event.at
     ctx = services.ClockContext(ticket)
+    services.forget_written_clocks(ticket)  # any event below may change them
     if kind == EventKind.REGISTERED:
-        if ticket.channel in TEXT_CHANNELS:  # R-IN-2: counted from receipt
-            clock = services.start_clock(ctx, K.REGISTER, ticket.received_at)
-            if clock is not None:
-                services.meet(ticket, [K.REGISTER], ticket.registered_at or at)
-        _start_intake_clocks(ctx, ticket.received_at)
-    elif kind == EventKind.REOPENED:
-        _start_intake_clocks(ctx, at)
+        _registered(ctx, at)  # sets the next due time itself
+        return
+    if kind == EventKind.REOPENED:
+        for clock_kind in _intake_kinds(ticket):
+            services.start_clock(ctx, clock_kind, at)
     elif kind == EventKind.DISPATCHED or (
         kind in {EventKind.DRAFT_APPROVED, EventKind.DRAFT_AMENDED}
         and event.data.get("kind") in DISPATCH_KINDS

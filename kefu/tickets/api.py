@@ -9,6 +9,7 @@ carries the ``version`` of the order the client last read, passed on as ``expect
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -18,7 +19,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema
+from ninja.responses import NinjaJSONEncoder
 
 from kefu.core import idempotency
 from kefu.core.api import require_perm
@@ -309,7 +311,7 @@ def register(
     payload: RegisterIn,
     response: HttpResponse,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
-) -> Status[Any]:
+) -> HttpResponse:
     """With an ``Idempotency-Key`` header, a retry returns the first response and creates
     nothing; the same key with a different body is refused (422)."""
     user = _actor(request)
@@ -325,7 +327,11 @@ def register(
     )
     if outcome.replayed:
         response["Idempotent-Replayed"] = "true"
-    return Status(outcome.status, outcome.body)
+    # The body was built from TicketOut (or stored from one): render it as it is, as the API's
+    # JSON renderer would, instead of having it validated against TicketOut once more.
+    response.status_code = outcome.status
+    response.content = json.dumps(outcome.body, cls=NinjaJSONEncoder)
+    return response
 
 
 @router.get("/tickets/{number}", response=TicketOut, summary="One order")

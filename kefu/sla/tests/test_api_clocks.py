@@ -13,9 +13,11 @@ from django.utils.dateparse import parse_datetime
 
 from kefu.sla.choices import ClockState, TargetKind
 from kefu.sla.models import Clock
+from kefu.sla.services import clocks_of
 from kefu.sla.sweep import sweep
 from kefu.sla.tests.conftest import cst
-from kefu.tickets.tests.api_fixtures import Api
+from kefu.tickets import actions
+from kefu.tickets.tests.api_fixtures import Api, complaint
 
 K = TargetKind
 
@@ -186,3 +188,30 @@ def test_a_department_handler_sees_clocks_only_on_orders_they_may_see(frozen, st
     assert other.get("/tickets", {"queue": "department"}).json()["items"] == []
     assert other.get("/tickets", {"queue": "department", "sort": "due"}).json()["items"] == []
     assert Clock.objects.filter(ticket=ours).exists()  # there were clocks to leak
+
+
+def test_the_create_answers_with_the_clocks_it_wrote_without_reading_them_back(frozen, staff):
+    """A new order's clocks go in with one insert and its answer is built from them: the same
+    clocks as a later read, and no query reads clocks during the create."""
+    api = Api(staff["agent"])
+    with CaptureQueriesContext(connection) as ctx:
+        response = api.post("/tickets", complaint())
+    assert response.status_code == 201, response.content
+    created = response.json()
+    clock_sql = [q["sql"] for q in ctx.captured_queries if '"sla_clock"' in q["sql"]]
+    assert len(clock_sql) == 1, clock_sql
+    assert clock_sql[0].startswith("INSERT")
+    assert {c["kind"] for c in created["sla_clocks"]} == {K.DISPATCH, K.RESOLVE}
+    assert created["sla_clocks"] == api.ticket(created["number"])["sla_clocks"]
+    assert created["sla_due_at"] == api.ticket(created["number"])["sla_due_at"]
+
+
+def test_clocks_changed_after_registering_are_read_again(frozen, staff, register):
+    """The clocks a create wrote stay with the order object only until something may change
+    them (R-CB-1: resolving at first contact starts the callback clock)."""
+    ticket = register("E", "")
+    assert clocks_of(ticket) == []
+    resolved = actions.resolve_first_contact(staff["agent"], ticket, "已解答", expected_version=1)
+    assert [c.kind for c in clocks_of(resolved)] == [K.CALLBACK_AFTER_COMPLETION]
+    ticket.refresh_from_db()
+    assert [c.kind for c in clocks_of(ticket)] == [K.CALLBACK_AFTER_COMPLETION]
