@@ -7,21 +7,160 @@ departments and an administrator. The outsider is an active account that holds n
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test import Client
+from pytest_django import DjangoDbBlocker
+from pytest_django.fixtures import validate_django_db
 
-from kefu.org.demo import DEMO_PASSWORD, DemoStaff, load_org
+from kefu.org.demo import DEMO_PASSWORD, STAFF, DemoStaff, load_org
 from kefu.org.models import User
 
 PASSWORD = DEMO_PASSWORD
 
 
+# --- The demo organisation, loaded once and shared --------------------------------------------
+#
+# Most tests stand on the demo organisation, and ``load_org()`` costs about 500 queries (the
+# audit trail records every row it writes): a sixth of a second per test on PostgreSQL, over a
+# minute of the PostgreSQL pass for the ~600 tests that use it. So the organisation is loaded
+# once, inside a transaction that stays open while consecutive tests of a module need it; each
+# test still runs in a savepoint of its own, rolled back after it, as in Django's
+# ``TestCase.setUpTestData``.
+#
+# A test gets the shared organisation only if it asks for it (the ``demo_org`` fixture, which
+# ``org`` and the apps' ``staff`` fixtures request) and is not transactional; before any other
+# database test the transaction is rolled back, so no test sees an organisation it did not ask
+# for. The shared transaction also ends with its module, before the next module's fixtures run.
+# Modules that hold a transaction of their own for the whole module (a module-scoped fixture
+# using ``django_db_blocker``, as test_demo.py does) load the organisation per test as before.
+#
+# The hook into pytest-django is its private ``_django_db_helper`` fixture (the per-test
+# transaction), extended below. Should pytest-django rename it, the gate no longer runs, nothing
+# is shared and ``demo_org`` loads the organisation per test: slower, never wrong.
+
+_SHARES_ORG = pytest.StashKey[bool]()
+
+
+class _SharedOrg:
+    """The open transaction that holds the demo organisation, if any."""
+
+    def __init__(self) -> None:
+        self.atomic: transaction.Atomic | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.atomic is not None
+
+    def open(self) -> None:
+        if self.atomic is not None:
+            return
+        connection = connections[DEFAULT_DB_ALIAS]
+        if connection.in_atomic_block:
+            raise RuntimeError("the shared demo organisation must be the outermost transaction")
+        atomic = transaction.atomic(using=DEFAULT_DB_ALIAS)
+        atomic.__enter__()
+        self.atomic = atomic
+        try:
+            load_org()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.atomic is None:
+            return
+        connection = connections[DEFAULT_DB_ALIAS]
+        if not connection.atomic_blocks or connection.atomic_blocks[-1] is not self.atomic:
+            raise RuntimeError(
+                "a transaction opened inside the shared demo organisation is still open; "
+                "a fixture that holds a transaction beyond its test must be module-scoped "
+                "and use django_db_blocker (see the root conftest.py)"
+            )
+        atomic, self.atomic = self.atomic, None
+        transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
+        atomic.__exit__(None, None, None)
+
+
+_shared_org = _SharedOrg()
+
+
+def _holds_own_transaction(item: pytest.Item) -> bool:
+    """Whether a fixture wider than the test reaches the database (its own module transaction)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(
+        definition.scope != "function"
+        and "django_db_blocker" in definition.argnames
+        and not definition.func.__module__.startswith("pytest_django")
+        and definition.argname != "_shared_org_ends_with_the_module"
+        for definitions in info.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
+def _transactional(item: pytest.Item) -> bool:
+    """pytest-django's own rule for running a test as a TransactionTestCase."""
+    names = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    transactional, reset_sequences = False, False
+    if marker is not None:
+        transactional, reset_sequences, *_ = validate_django_db(marker)
+    return bool(
+        transactional
+        or reset_sequences
+        or names & {"transactional_db", "live_server", "django_db_reset_sequences"}
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    own_transaction = {item.path for item in items if _holds_own_transaction(item)}
+    for item in items:
+        item.stash[_SHARES_ORG] = (
+            "demo_org" in getattr(item, "fixturenames", ())
+            and not _transactional(item)
+            and item.path not in own_transaction
+        )
+
+
 @pytest.fixture
-def org(db: None) -> list[DemoStaff]:
+def _shared_org_gate(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> None:
+    """Open the shared organisation for a test that takes it, roll it back for any other."""
+    with django_db_blocker.unblock():
+        if request.node.stash.get(_SHARES_ORG, False):
+            _shared_org.open()
+        else:
+            _shared_org.close()
+
+
+@pytest.fixture
+def _django_db_helper(_shared_org_gate: None, _django_db_helper: None) -> None:
+    """pytest-django's per-test transaction (its private fixture, extended here), set up after
+    the gate so that it nests inside the shared organisation's transaction."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _shared_org_ends_with_the_module(django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    yield
+    with django_db_blocker.unblock():
+        _shared_org.close()
+
+
+@pytest.fixture
+def demo_org(db: None) -> list[DemoStaff]:
+    """The demo organisation, as ``load_org()`` (``kefu demo``) loads it: shared, see above."""
+    return STAFF if _shared_org.active else load_org()
+
+
+@pytest.fixture
+def org(demo_org: list[DemoStaff]) -> list[DemoStaff]:
     """The demo organisation, loaded the way ``kefu demo`` loads it."""
-    return load_org()
+    return demo_org
 
 
 def _staff(employee_no: str) -> User:

@@ -5,6 +5,9 @@
 3. pytest on PostgreSQL, in a database created for the run. Without a reachable PostgreSQL the
    pass is skipped with a loud message; under CI (CI=true) that is a failure instead.
 
+Each pass spreads its tests over one pytest-xdist worker per CPU (at most four; set
+KEFU_TEST_WORKERS to choose, 1 for a single process). Arguments are passed on to pytest.
+
 The last line totals both passes as "total: N passed, N failed, N skipped".
 """
 
@@ -59,10 +62,26 @@ def counts(junit: Path) -> tuple[int, int, int]:
     return (tests - failed - skipped, failed, skipped)
 
 
+def workers() -> int:
+    """pytest-xdist workers per pass: one per CPU the suite may use, at most four (each worker
+    has its own test database and, for the browser tests, its own Chromium)."""
+    configured = os.environ.get("KEFU_TEST_WORKERS", "").strip()
+    if configured:
+        return max(1, int(configured))
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cpus or 1, 4))
+
+
 def pytest_pass(name: str, env: dict[str, str]) -> tuple[int, tuple[int, int, int]]:
     junit = RESULTS / f"{name}.xml"
     junit.unlink(missing_ok=True)
-    code = run([str(BIN / "pytest"), f"--junitxml={junit}", *sys.argv[1:]], env)
+    # "--dist load" hands each worker the tests in collection order, so each worker still runs
+    # pytest-django's order: the tests rolled back in a transaction first, the transactional
+    # ones (which empty the database, migration data included) after them. "loadfile" and
+    # "loadscope" reorder whole files and would not.
+    count = workers()
+    parallel = ["-n", str(count), "--dist", "load"] if count > 1 else []
+    code = run([str(BIN / "pytest"), f"--junitxml={junit}", *parallel, *sys.argv[1:]], env)
     return code, counts(junit)
 
 

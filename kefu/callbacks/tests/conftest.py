@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from kefu.org.demo import load_org
 from kefu.org.models import User
 from kefu.tickets import actions
 from kefu.tickets.choices import Channel
@@ -17,9 +16,8 @@ from kefu.tickets.models import CallType, RequestKind, Ticket
 
 
 @pytest.fixture
-def staff(db: Any) -> dict[str, User]:
+def staff(demo_org: Any) -> dict[str, User]:
     """The demo center's staff by role."""
-    load_org()
     by_no = {u.employee_no: u for u in User.objects.all()}
     return {
         "agent": by_no["1001"],

@@ -140,9 +140,15 @@ def test_statistics_pages_permissions(staff, client: Client, who, status):
 def test_statistician_produces_a_report_from_the_page(staff, client: Client):
     client.force_login(staff["statistician"])
     today = center_time.today()
+    # The month so far, today included: periods are [start, end), so on the 1st "end": today
+    # would be an empty period, which the form rightly refuses.
     response = client.post(
         "/callbacks/reports/produce/",
-        {"kind": "monthly_satisfaction", "start": today.replace(day=1), "end": today},
+        {
+            "kind": "monthly_satisfaction",
+            "start": today.replace(day=1),
+            "end": today + timedelta(days=1),
+        },
     )
     report = Report.objects.get()
     assert response.url == f"/callbacks/reports/{report.pk}/"

@@ -9,14 +9,13 @@ import pytest
 
 from kefu.customers import services
 from kefu.customers.models import Customer
-from kefu.org.demo import STAFF, load_org
+from kefu.org.demo import STAFF
 from kefu.org.models import User
 
 
 @pytest.fixture
-def staff(db: Any) -> dict[str, User]:
+def staff(demo_org: Any) -> dict[str, User]:
     """One demo staff member per role code (the first of each), plus "agent2"."""
-    load_org()
     by_no = {u.employee_no: u for u in User.objects.all()}
     found: dict[str, User] = {}
     for person in STAFF:

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from kefu.org.demo import load_org
 from kefu.org.models import User
 from kefu.tickets import actions
 from kefu.tickets.choices import Channel
@@ -52,8 +51,7 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> FrozenTime:
 
 
 @pytest.fixture
-def staff(db: Any) -> dict[str, User]:
-    load_org()
+def staff(demo_org: Any) -> dict[str, User]:
     by_no = {u.employee_no: u for u in User.objects.all()}
     return {
         "agent": by_no["1001"],

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from kefu.org.demo import load_org
 from kefu.org.models import User
 from kefu.tickets import actions
 from kefu.tickets.choices import Channel
@@ -15,10 +14,9 @@ from kefu.tickets.models import CallType, Ticket
 
 
 @pytest.fixture
-def org(db: Any) -> dict[str, User]:
+def org(demo_org: Any) -> dict[str, User]:
     """The demo center's staff by role: agent, agent2, senior, senior2, handler (城市客服部),
     handler_head, market_handler (集团市场部), surveyor, manager, admin, statistician."""
-    load_org()
     by_no = {u.employee_no: u for u in User.objects.all()}
     return {
         "agent": by_no["1001"],

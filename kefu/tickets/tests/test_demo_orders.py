@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from kefu.core.permissions import _object_rules
 from kefu.customers.choices import CustomerTier, CustomerType
 from kefu.customers.demo import DemoCustomer, load_customers
 from kefu.customers.models import ContactPoint, Customer
@@ -149,3 +150,22 @@ def test_the_demo_customers_cover_every_type_and_the_senior_tiers(demo):
     landlines = [c for c in demo.customers if c.phone.startswith("+8621")]
     assert landlines, "organisations are reached on Shanghai landlines"
     assert len({c.phone for c in demo.customers}) == len(demo.customers)
+
+
+def test_every_ticket_rule_check_agrees_with_its_query_for_every_demo_person(demo):
+    """R-ORG-3: the in-memory checks of each ticket rule agree with its database query.
+
+    Permission checks on a loaded order use the in-memory form (no query); lists and look-ups use
+    the Q. If the two ever disagreed, a page could offer a move the list would hide, or the
+    reverse. (Over the demo orders of this module: loading them again costs seconds.)
+    """
+    tickets = list(Ticket.objects.all())
+    assert len(tickets) > 100
+    rules = {perm: rule for perm, rule in _object_rules.items() if rule.model is Ticket}
+    assert rules, "the ticket rules are registered"
+    for user in User.objects.filter(is_active=True):
+        for perm, rule in rules.items():
+            assert rule.check is not None, perm
+            in_query = set(Ticket.objects.filter(rule.query(user)).values_list("pk", flat=True))
+            in_memory = {t.pk for t in tickets if rule.check(user, t)}
+            assert in_memory == in_query, (user.employee_no, perm)
