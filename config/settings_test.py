@@ -14,12 +14,18 @@ if "KEFU_DATA_DIR" not in os.environ:
     # it through the environment and so do not remove it themselves.
     os.environ["KEFU_DATA_DIR"] = tempfile.mkdtemp(prefix="kefu-test-")
     atexit.register(shutil.rmtree, os.environ["KEFU_DATA_DIR"], ignore_errors=True)
+# Each pytest-xdist worker keeps its files (uploads, exports, backups) in a folder of its own
+# inside the run's; the processes a test starts inherit it and stay in it.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker and os.path.basename(os.environ["KEFU_DATA_DIR"].rstrip("/")) != _worker:
+    os.environ["KEFU_DATA_DIR"] = os.path.join(os.environ["KEFU_DATA_DIR"], _worker)
+    os.makedirs(os.environ["KEFU_DATA_DIR"], exist_ok=True)
 os.environ.setdefault("KEFU_SECRET_KEY", "kefu-tests-only-not-a-secret")
 # Order numbers inside the order's transaction, so a test's rollback takes them back too; the
 # numbering tests start processes with the production default (a connection of their own).
 os.environ.setdefault("KEFU_NUMBERS_OWN_CONNECTION", "0")
 
-from config.settings import *  # noqa: F403
+from config.settings import *  # noqa: E402, F403 - the environment above comes first
 
 # Hashing with Argon2 costs tens of milliseconds per user; tests build many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
