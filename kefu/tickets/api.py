@@ -157,6 +157,16 @@ def _renamed_fields(**names: str) -> Iterator[None]:
         ) from error
 
 
+def _level_answers(data: RegisterIn) -> dict[str, bool]:
+    """The level helper's answers that were given (kept with the order for its complaint record)."""
+    answers = {
+        "emotion_strong": data.emotion_strong,
+        "dispute": data.dispute,
+        "on_site": data.on_site,
+    }
+    return {name: value for name, value in answers.items() if value is not None}
+
+
 def _registration(data: RegisterIn) -> actions.Registration:
     errors: dict[str, str] = {}
     call_type = _by_code(CallType, data.call_type, "call_type", errors)
@@ -180,7 +190,7 @@ def _registration(data: RegisterIn) -> actions.Registration:
         priority=data.priority,
         urgent=data.urgent,
         complained_staff=complained,
-        extra={"via": "api"},
+        extra={"via": "api", **_level_answers(data)},
         **taxonomy,
     )
     if errors and call_type is not None:

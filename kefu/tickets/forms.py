@@ -26,6 +26,9 @@ class ActiveChoice(forms.ModelChoiceField):
         )
 
 
+LEVEL_HELPER_FIELDS = ("emotion_strong", "dispute", "on_site")
+
+
 class IntakeForm(StyledFormMixin, forms.Form):
     """The fields every intake shares, in the order an agent fills them on a live call."""
 
@@ -59,6 +62,11 @@ class IntakeForm(StyledFormMixin, forms.Form):
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial="normal")
     urgent = forms.BooleanField(label=_("Urgent (加急)"), required=False)
+    # R-CLS-4: the level helper's answers. Its checkboxes sit in the side panel
+    # (callbacks/partials/intake_helpers.html) and belong to this form by their form attribute.
+    emotion_strong = forms.BooleanField(required=False)
+    dispute = forms.BooleanField(required=False)
+    on_site = forms.BooleanField(required=False)
 
     channel_default = Channel.PHONE
     field_order = [
@@ -86,8 +94,13 @@ class IntakeForm(StyledFormMixin, forms.Form):
             raise forms.ValidationError(_("This is not a valid phone number."))
         return phone
 
+    def entry_fields(self) -> list[forms.BoundField]:
+        """The fields of the form's own grid: all visible ones but the level helper's."""
+        return [f for f in self.visible_fields() if f.name not in LEVEL_HELPER_FIELDS]
+
     def registration(self) -> Registration:
         data = self.cleaned_data
+        answers = {name: bool(data.get(name)) for name in LEVEL_HELPER_FIELDS}
         return Registration(
             call_type=data["call_type"],
             channel=data.get("channel") or self.channel_default,
@@ -104,6 +117,9 @@ class IntakeForm(StyledFormMixin, forms.Form):
             nature=data.get("nature"),
             suggestion_subject=data.get("suggestion_subject"),
             complained_staff=data.get("complained_staff"),
+            # No box ticked tells nothing (the helper unused): the level then implies the
+            # answers on the complaint record. One ticked box makes the others a "no".
+            extra=answers if any(answers.values()) else {},
         )
 
 

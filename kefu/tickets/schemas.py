@@ -220,6 +220,10 @@ class RegisterIn(Schema):
     nature: str | None = None
     suggestion_subject: str | None = None
     complained_staff: str | None = Field(None, description="Employee number (type D)")
+    # R-CLS-4: the level helper's questions, as the agent answered them (null: not asked).
+    emotion_strong: bool | None = Field(None, description="Complaint: strongly negative emotion?")
+    dispute: bool | None = Field(None, description="Complaint: a business dispute?")
+    on_site: bool | None = Field(None, description="Complaint: on-site handling needed?")
 
 
 class VersionIn(Schema):

@@ -12,6 +12,7 @@ from kefu.callbacks.services import update_complaint_record
 from kefu.core.errors import IllegalTransition
 from kefu.tickets import actions
 from kefu.tickets.models import BusinessLine, Nature
+from kefu.tickets.tests.api_fixtures import Api, complaint
 
 from .conftest import fresh
 
@@ -75,6 +76,58 @@ def test_r_cls_4_complaint_gets_its_registration_record(staff, register):
     assert record.content == ticket.description
     assert (record.business_line, record.nature, record.level) == (line, nature, "III")
     assert (record.emotion_strong, record.dispute, record.on_site) == (False, True, True)
+
+
+PHONE_COMPLAINT = {
+    "contact_phone": "138-1234-5678",
+    "contact_name": "陈先生",
+    "call_type": "A1",
+    "level": "IV",
+    "priority": "normal",
+    "title": "营业员态度恶劣，客户要求上门道歉",
+}
+
+
+def test_r_cls_4_the_helpers_answers_reach_the_complaint_record(staff, client: Client):
+    """The agent ticks the helper's questions beside the intake form: the answers are registered
+    with the order and are what its complaint record says, not the level's implied ones."""
+    client.force_login(staff["agent"])
+    page = client.get("/tickets/new/").content.decode()
+    assert page.count('form="intake-form"') >= 3  # the helper's boxes belong to the form
+    response = client.post("/tickets/new/", {**PHONE_COMPLAINT, "emotion_strong": "on"})
+    assert response.status_code == 302
+    record = ComplaintRecord.objects.get()
+    # IV implies (strong emotion, —, on site); the agent said: strong emotion, no on-site need.
+    assert (record.emotion_strong, record.dispute, record.on_site) == (True, False, False)
+
+
+def test_r_cls_4_without_the_helper_the_level_implies_the_answers(staff, client: Client):
+    client.force_login(staff["agent"])
+    client.post("/tickets/new/", PHONE_COMPLAINT)
+    record = ComplaintRecord.objects.get()
+    assert (record.emotion_strong, record.dispute, record.on_site) == (True, None, True)
+
+
+def test_r_cls_4_the_helpers_answers_stay_ticked_when_the_form_comes_back(staff, client: Client):
+    client.force_login(staff["agent"])
+    response = client.post("/tickets/new/", {**PHONE_COMPLAINT, "title": "", "dispute": "on"})
+    assert response.status_code == 200  # the summary is missing
+    body = response.content.decode()
+    assert 'name="dispute" form="intake-form" checked' in body
+    assert 'name="on_site" form="intake-form" id=' in body
+    assert not ComplaintRecord.objects.exists()
+
+
+def test_r_cls_4_the_api_takes_the_helpers_answers(staff):
+    """Through the API each answer is given or not (null); the ones not given stay unknown."""
+    api = Api(staff["agent"])
+    response = api.post("/tickets", complaint(level="III", dispute=False, on_site=True))
+    assert response.status_code == 201, response.content
+    record = ComplaintRecord.objects.get()
+    assert (record.emotion_strong, record.dispute, record.on_site) == (None, False, True)
+    response = api.post("/tickets", complaint(level="III", dispute="perhaps"))
+    assert response.status_code == 422
+    assert "dispute" in response.json()["errors"]
 
 
 def test_r_cls_4_inquiry_gets_no_complaint_record(register):
