@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test import Client
 from pytest_django import DjangoDbBlocker
@@ -19,6 +20,14 @@ from kefu.org.demo import DEMO_PASSWORD, STAFF, DemoStaff, load_org
 from kefu.org.models import User
 
 PASSWORD = DEMO_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache (in memory under the test settings): what one test
+    had cached, such as the customer list's regions, is not what the next one reads."""
+    yield
+    cache.clear()
 
 
 # --- The demo organisation, loaded once and shared --------------------------------------------

@@ -6,3 +6,6 @@ class CustomersConfig(AppConfig):
     name = "kefu.customers"
     label = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from kefu.customers import receivers  # noqa: F401  (signal receivers)

@@ -47,7 +47,13 @@ from kefu.customers.models import (
     ImportJob,
     month_day,
 )
-from kefu.customers.services import contact_points, normalise_email, split_tags, tag_objects
+from kefu.customers.services import (
+    contact_points,
+    forget_regions,
+    normalise_email,
+    split_tags,
+    tag_objects,
+)
 from kefu.lib.phones import InvalidPhone, normalize_phone
 
 MAX_BYTES = 30 * 1024 * 1024
@@ -625,6 +631,8 @@ def _apply(job: ImportJob, rows: list[Row]) -> tuple[int, int]:
             Customer.tags.through.objects.bulk_create(links)
         created += len(fresh)
         cache.set(_progress_key(job.pk), start + len(batch), 3600)
+    if created:
+        forget_regions()  # bulk inserts send no post_save
     record(
         job.created_by,
         "customer.import",

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kefu.audit.models import AuditRecord
@@ -143,6 +146,30 @@ def test_the_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("customers:list"))
     assert response.status_code == 200
+
+
+def region_choices(client):
+    page = client.get(reverse("customers:list")).content.decode()
+    return {r for r in ("徐汇区", "浦东新区", "黄浦区") if f'value="{r}"' in page}
+
+
+def test_the_region_filter_is_read_once_and_offers_a_new_region_at_once(
+    staff, make_customer, client, django_capture_on_commit_callbacks
+):
+    """The regions (a DISTINCT over every customer) come from the cache; a customer in a region
+    the filter does not offer yet makes the next page offer it."""
+    make_customer(name="王建国", phones=["13800002222"], region="徐汇区")
+    client.force_login(staff["agent"])
+    assert region_choices(client) == {"徐汇区"}
+    with CaptureQueriesContext(connection) as ctx:
+        assert region_choices(client) == {"徐汇区"}
+    assert not [q for q in ctx.captured_queries if "DISTINCT" in q["sql"]]
+
+    make_customer(name="李秀英", phones=["13800003333"], region="徐汇区")  # known: cache kept
+    assert cache.get(services.REGIONS_KEY) == ["徐汇区"]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_customer(name="张伟", phones=["13800004444"], region="浦东新区")
+    assert region_choices(client) == {"徐汇区", "浦东新区"}
 
 
 def test_r_cus_1_edit_keeps_numbers_it_does_not_show(staff, make_customer, client):
