@@ -93,6 +93,15 @@ def _actor() -> Any:
     return user if user is not None and user.is_authenticated else None
 
 
+def remember_locked(instance: models.Model) -> None:
+    """``instance`` was just read with ``SELECT … FOR UPDATE``: until this transaction writes the
+    row, its values are the database's, so its next save needs no read for the "before" of its
+    audit record. Call it right after the read, before anything changes the instance."""
+    fields = _fields.get(type(instance))
+    if fields is not None:
+        instance._audit_locked = snapshot(instance, fields)  # type: ignore[attr-defined]
+
+
 def _before_save(
     sender: type[models.Model],
     instance: models.Model,
@@ -101,10 +110,15 @@ def _before_save(
     **kwargs: Any,
 ) -> None:
     instance._audit_before = None  # type: ignore[attr-defined]
+    # Once: after this save the row holds what the instance held, no longer what was read.
+    locked = instance.__dict__.pop("_audit_locked", None)
     if raw or instance._state.adding or instance.pk is None:
         return
     fields = _fields_for(sender, update_fields)
     if not fields:
+        return
+    if locked is not None:
+        instance._audit_before = {f.attname: locked[f.attname] for f in fields}  # type: ignore[attr-defined]
         return
     manager = sender._base_manager.using(instance._state.db or "default")
     rows = list(manager.filter(pk=instance.pk).values(*(f.attname for f in fields))[:1])

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from kefu.audit.choices import AuditAction
 from kefu.audit.models import AuditRecord
 from kefu.audit.registry import AUDITED_MODELS
-from kefu.audit.signals import audited_models
+from kefu.audit.signals import audited_models, remember_locked
 from kefu.customers.models import Customer
 from kefu.customers.services import current_data, update_customer
 from kefu.org.demo import DEMO_PASSWORD
 from kefu.org.models import Role, User
-from kefu.tickets.models import Ticket
+from kefu.tickets import actions
+from kefu.tickets.models import CallType, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +179,30 @@ def test_r_sec_3_logins_failed_logins_and_logouts(client: Client, agent: User) -
     assert not [
         r for r in records_for(agent, AuditAction.UPDATE) if "last_login" in r.changed_fields
     ]
+
+
+def test_r_sec_3_an_order_read_under_lock_is_not_read_again_for_its_before(
+    senior_agent: User, taxonomy: None
+) -> None:
+    """A move reads the order once (``SELECT … FOR UPDATE``); its audit record's "before" is what
+    that read found. A second save in the same transaction compares with the first one."""
+    reg = actions.Registration(
+        call_type=CallType.objects.get(code="E"), channel="phone", title="咨询宽带资费",
+        contact_phone="+8613900000009",
+    )  # fmt: skip
+    ticket = actions.register(senior_agent, reg)
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        remember_locked(locked)
+        locked.title = "咨询宽带资费（光纤）"
+        with CaptureQueriesContext(connection) as ctx:
+            locked.save(update_fields=["title"])
+        assert not [q for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+        locked.title = "咨询光纤资费"
+        locked.save(update_fields=["title"])
+    first, second = records_for(ticket, AuditAction.UPDATE)
+    assert (first.before["title"], first.after["title"]) == ("咨询宽带资费", "咨询宽带资费（光纤）")
+    assert (second.before["title"], second.after["title"]) == (
+        "咨询宽带资费（光纤）",
+        "咨询光纤资费",
+    )

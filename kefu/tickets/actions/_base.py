@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.audit.signals import remember_locked
 from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.org.models import User
 from kefu.tickets import taxonomy
@@ -67,6 +68,7 @@ def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
         .select_related("updated_by", "call_type")
         .get(pk=ticket.pk)
     )
+    remember_locked(locked)  # its audit record's "before" is this row: no second read
     if expected_version is not None and locked.version != expected_version:
         raise StaleObject(
             _("Order %(number)s was changed by %(name)s at %(at)s. Reload it and try again.")
