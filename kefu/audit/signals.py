@@ -1,6 +1,7 @@
 """Recording model changes and sign-ins into the audit trail (R-SEC-3).
 
-``pre_save`` reads the row as it is in the database, ``post_save`` compares it with what was
+``pre_save`` reads the row as it is in the database (or takes it from ``remember_locked`` when
+the caller has just read it under a row lock), ``post_save`` compares it with what was
 written and records only the fields that changed; ``post_delete`` records the last values;
 ``m2m_changed`` records the related ids before and after (a user's roles). The records are
 written in the transaction of the change. Raw saves (fixture loading) are not recorded, and
