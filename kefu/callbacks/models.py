@@ -258,6 +258,13 @@ class ComplaintRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.complainant}"
 
+    def level_answers(self) -> list[tuple[str, bool | None]]:
+        """R-CLS-4: the questions behind the level, with their answers (None: not known)."""
+        return [
+            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            for name in ("emotion_strong", "dispute", "on_site")
+        ]
+
 
 class SecondaryComplaint(models.Model):
     """A type D order (二次投诉) linked to the order it complains about again."""

@@ -3,6 +3,8 @@ record of levels I–II; levels III–IV are dispatched (R-WO-2)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -99,6 +101,9 @@ def test_r_cls_4_the_helpers_answers_reach_the_complaint_record(staff, client: C
     record = ComplaintRecord.objects.get()
     # IV implies (strong emotion, —, on site); the agent said: strong emotion, no on-site need.
     assert (record.emotion_strong, record.dispute, record.on_site) == (True, False, False)
+    page = client.get(response.url).content.decode()  # the order page, in zh-hans by default
+    assert re.findall(r'data-testid="level-answer">([^<]*)<', page) == ["是", "否", "否"]
+    assert "情绪激烈" in page
 
 
 def test_r_cls_4_without_the_helper_the_level_implies_the_answers(staff, client: Client):
