@@ -260,10 +260,8 @@ class ComplaintRecord(models.Model):
 
     def level_answers(self) -> list[tuple[str, bool | None]]:
         """R-CLS-4: the questions behind the level, with their answers (None: not known)."""
-        return [
-            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
-            for name in ("emotion_strong", "dispute", "on_site")
-        ]
+        fields = (ComplaintRecord.emotion_strong, ComplaintRecord.dispute, ComplaintRecord.on_site)
+        return [(str(f.field.verbose_name), getattr(self, f.field.name)) for f in fields]
 
 
 class SecondaryComplaint(models.Model):
