@@ -8,6 +8,8 @@ The words themselves are cut by kefu.lib.segment, as for work orders (tickets 00
 
 from django.db import migrations
 
+from kefu.lib.migrations import per_vendor
+
 POSTGRES_UP = [
     "ALTER TABLE kb_article ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
     "setweight(to_tsvector('simple'::regconfig, search_title), 'A') || "
@@ -43,19 +45,11 @@ SQLITE_DOWN = [
 ]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("kb", "0001_articles")]
     operations = [
-        migrations.RunPython(
-            _run({"postgresql": POSTGRES_UP, "sqlite": SQLITE_UP}),
-            _run({"postgresql": POSTGRES_DOWN, "sqlite": SQLITE_DOWN}),
+        per_vendor(
+            {"postgresql": POSTGRES_UP, "sqlite": SQLITE_UP},
+            {"postgresql": POSTGRES_DOWN, "sqlite": SQLITE_DOWN},
         )
     ]

@@ -16,6 +16,8 @@ SQLite (FTS5) is unchanged.
 
 from django.db import migrations
 
+from kefu.lib.migrations import per_vendor
+
 POSTGRES_UP = [
     "ALTER TABLE kb_article ALTER COLUMN search_vector SET STORAGE MAIN",
     # One statement: the storage is set before the rewrite fills the new column.
@@ -35,15 +37,6 @@ POSTGRES_DOWN = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("kb", "0002_search_index")]
-    operations = [migrations.RunPython(_run(POSTGRES_UP), _run(POSTGRES_DOWN))]
+    operations = [per_vendor({"postgresql": POSTGRES_UP}, {"postgresql": POSTGRES_DOWN})]

@@ -6,6 +6,8 @@ step with tickets_ticket by triggers. The words themselves are cut by kefu.lib.s
 
 from django.db import migrations
 
+from kefu.lib.migrations import per_vendor
+
 POSTGRES_UP = [
     "CREATE INDEX tickets_search_gin ON tickets_ticket "
     "USING gin (to_tsvector('simple'::regconfig, search_text))",
@@ -34,19 +36,11 @@ SQLITE_DOWN = [
 ]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0003_search_text")]
     operations = [
-        migrations.RunPython(
-            _run({"postgresql": POSTGRES_UP, "sqlite": SQLITE_UP}),
-            _run({"postgresql": POSTGRES_DOWN, "sqlite": SQLITE_DOWN}),
+        per_vendor(
+            {"postgresql": POSTGRES_UP, "sqlite": SQLITE_UP},
+            {"postgresql": POSTGRES_DOWN, "sqlite": SQLITE_DOWN},
         )
     ]

@@ -8,6 +8,8 @@ SQLite keeps its FTS5 table (migration 0004).
 
 from django.db import migrations
 
+from kefu.lib.migrations import per_vendor
+
 POSTGRES_UP = [
     "ALTER TABLE tickets_ticket ADD COLUMN search_vector tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED",
@@ -22,15 +24,6 @@ POSTGRES_DOWN = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0005_handed_over")]
-    operations = [migrations.RunPython(_run(POSTGRES_UP), _run(POSTGRES_DOWN))]
+    operations = [per_vendor({"postgresql": POSTGRES_UP}, {"postgresql": POSTGRES_DOWN})]
