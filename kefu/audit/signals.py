@@ -16,7 +16,7 @@ its own triggers to make the table append-only. The signal handlers here are abo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -92,6 +92,18 @@ def _actor() -> Any:
     request = current_request()
     user = getattr(request, "user", None) if request is not None else None
     return user if user is not None and user.is_authenticated else None
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def lock_row(queryset: models.QuerySet[M], pk: Any) -> M:
+    """Re-read one row under ``SELECT … FOR UPDATE OF`` its own table — the rows joined by
+    ``select_related`` are read, not locked: no two actions on different rows wait on the row of
+    a user or a type they both join — and remember it as the "before" of its next save's audit."""
+    instance = queryset.select_for_update(of=("self",)).get(pk=pk)
+    remember_locked(instance)
+    return instance
 
 
 def remember_locked(instance: models.Model) -> None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from kefu.audit.signals import lock_row
 from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.kb.access import can_read
 from kefu.kb.choices import EDITABLE_STATES, TRANSITIONS, Status, Step, transition
@@ -80,11 +81,7 @@ def allowed_steps(actor: User, article: Article) -> list[str]:
 def _lock(article: Article, seen: datetime | None = None) -> Article:
     """Re-read the article under a row lock; with ``seen`` (when the editor's page loaded it,
     its ``updated_at``), refuse if anyone changed it since: never a silent overwrite."""
-    locked = (
-        Article.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .get(pk=article.pk)
-    )
+    locked = lock_row(Article.objects.select_related("updated_by"), article.pk)
     if seen is not None and locked.updated_at != seen:
         raise StaleObject(
             _("“%(title)s” was changed by %(name)s at %(at)s. Reload it and try again.")

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.audit.signals import remember_locked
+from kefu.audit.signals import lock_row
 from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.org.models import User
 from kefu.tickets import taxonomy
@@ -63,12 +63,7 @@ def permitted(actor: User, perm: str, ticket: Ticket | None = None) -> bool:
 
 def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
     """Re-read the order under a row lock and refuse if it changed since the actor saw it."""
-    locked = (
-        Ticket.objects.select_for_update()
-        .select_related("updated_by", "call_type")
-        .get(pk=ticket.pk)
-    )
-    remember_locked(locked)  # its audit record's "before" is this row: no second read
+    locked = lock_row(Ticket.objects.select_related("updated_by", "call_type"), ticket.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleObject(
             _("Order %(number)s was changed by %(name)s at %(at)s. Reload it and try again.")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kefu.core.errors import IllegalTransition, StaleObject
@@ -265,6 +267,44 @@ def test_second_person_editing_gets_a_conflict_naming_who_changed_it(org, regist
         )
     assert org["agent"].name in str(error.value)
     assert refreshed(ticket).title == "宽带断网"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks: SQLite locks the whole database"
+)
+# Committed rows, so that a second connection sees them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_move_locks_its_order_only_not_the_rows_it_joins(org, register):
+    """An order's move holds its row until it commits, but not the call type or the person it
+    reads with it: moves of other orders of that type, or by that person, do not wait."""
+    ticket = register("A1", "III")
+    with transaction.atomic():
+        actions.update_details(org["agent"], ticket, {"title": "宽带断网"}, expected_version=1)
+        other = psycopg.connect(conninfo=_conninfo(), autocommit=True)
+        try:
+            for table, pk in (
+                ("tickets_calltype", ticket.call_type_id),
+                ("org_user", org["agent"].pk),
+            ):
+                sql = f"SELECT 1 FROM {table} WHERE id = %s FOR UPDATE NOWAIT"  # noqa: S608
+                assert other.execute(sql, [pk]).fetchone() == (1,)
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute(
+                    "SELECT 1 FROM tickets_ticket WHERE id = %s FOR UPDATE NOWAIT", [ticket.pk]
+                )  # the order itself is held
+        finally:
+            other.close()
+
+
+def _conninfo() -> str:
+    settings = connection.settings_dict
+    return psycopg.conninfo.make_conninfo(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"] or "",
+        port=str(settings["PORT"] or ""),
+        password=settings["PASSWORD"] or "",
+    )
 
 
 def test_vip_customer_orders_are_for_senior_agents_and_complaints_urgent(org, register):
