@@ -13,6 +13,7 @@ from kefu.core.forms import StyledFormMixin
 from kefu.org.choices import DepartmentKind
 from kefu.org.models import Department, User
 from kefu.tickets.choices import Level
+from kefu.tickets.forms import LevelQuestions
 from kefu.tickets.models import BusinessLine, Nature, SuggestionSubject
 
 
@@ -156,10 +157,8 @@ class RecordForm(StyledFormMixin, forms.Form):
     )
 
 
-class LevelHelperForm(forms.Form):
-    emotion_strong = forms.BooleanField(required=False)
-    dispute = forms.BooleanField(required=False)
-    on_site = forms.BooleanField(required=False)
+class LevelHelperForm(LevelQuestions):
+    """The helper's own request: its answers so far, for the level they propose."""
 
 
 class ClassifyForm(StyledFormMixin, forms.Form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,7 +17,7 @@ from kefu.callbacks.choices import (
     SecondaryReason,
     SuggestionStatus,
 )
-from kefu.tickets.choices import Level
+from kefu.tickets.choices import LEVEL_QUESTIONS, Level
 
 USER = settings.AUTH_USER_MODEL
 
@@ -260,8 +262,8 @@ class ComplaintRecord(models.Model):
 
     def level_answers(self) -> list[tuple[str, bool | None]]:
         """R-CLS-4: the questions behind the level, with their answers (None: not known)."""
-        fields = (ComplaintRecord.emotion_strong, ComplaintRecord.dispute, ComplaintRecord.on_site)
-        return [(str(f.field.verbose_name), getattr(self, f.field.name)) for f in fields]
+        fields = [cast("models.Field[Any, Any]", self._meta.get_field(n)) for n in LEVEL_QUESTIONS]
+        return [(str(field.verbose_name), getattr(self, field.name)) for field in fields]
 
 
 class SecondaryComplaint(models.Model):

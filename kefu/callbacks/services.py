@@ -43,7 +43,7 @@ from kefu.core.errors import IllegalTransition
 from kefu.org.models import Department, User
 from kefu.tickets import actions
 from kefu.tickets.actions import complaints as order_records
-from kefu.tickets.choices import Channel, EscalationReason, Status
+from kefu.tickets.choices import LEVEL_QUESTIONS, Channel, EscalationReason, Status
 from kefu.tickets.models import CallType, Dispatch, SuggestionSubject, Ticket, TimelineEvent
 
 SUGGESTION_KIND = "suggestion"  # the request kind code of R-CLS-2 建议
@@ -463,7 +463,7 @@ def create_complaint_record(ticket: Ticket, event: TimelineEvent) -> ComplaintRe
     person = ticket.complained_staff
     # Without the helper's answers, the level says what they were (R-CLS-4).
     implied = LEVEL_ANSWERS.get(ticket.level, (None, None, None))
-    answers = [_flag(event.data, n) for n in ("emotion_strong", "dispute", "on_site")]
+    answers = [_flag(event.data, n) for n in LEVEL_QUESTIONS]
     if all(a is None for a in answers):
         answers = list(implied)
     return ComplaintRecord.objects.create(

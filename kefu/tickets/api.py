@@ -29,7 +29,7 @@ from kefu.lib.phones import InvalidPhone, normalize_phone
 from kefu.org.models import Department, User
 from kefu.tickets import actions, queries
 from kefu.tickets.access import access_ticket, visible_tickets
-from kefu.tickets.choices import Channel, DraftStatus, Level, Priority
+from kefu.tickets.choices import LEVEL_QUESTIONS, Channel, DraftStatus, Level, Priority
 from kefu.tickets.choices import Status as TicketStatus
 from kefu.tickets.models import (
     BusinessLine,
@@ -159,11 +159,7 @@ def _renamed_fields(**names: str) -> Iterator[None]:
 
 def _level_answers(data: RegisterIn) -> dict[str, bool]:
     """The level helper's answers that were given (kept with the order for its complaint record)."""
-    answers = {
-        "emotion_strong": data.emotion_strong,
-        "dispute": data.dispute,
-        "on_site": data.on_site,
-    }
+    answers = {name: getattr(data, name) for name in LEVEL_QUESTIONS}
     return {name: value for name, value in answers.items() if value is not None}
 
 

@@ -125,6 +125,10 @@ class Level(models.TextChoices):
     IV = "IV", _("IV — upset, on-site handling")
 
 
+# R-CLS-4: the level helper's questions; an order's complaint record keeps their answers.
+LEVEL_QUESTIONS = ("emotion_strong", "dispute", "on_site")
+
+
 class Priority(models.TextChoices):
     LOW = "low", _("Low")
     NORMAL = "normal", _("Normal")

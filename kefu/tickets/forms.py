@@ -12,7 +12,15 @@ from kefu.core.forms import StyledFormMixin
 from kefu.lib.phones import try_normalize
 from kefu.org.models import Department, User
 from kefu.tickets.actions import Feedback, Registration
-from kefu.tickets.choices import TEXT_CHANNELS, Channel, Level, Priority, Status, Visibility
+from kefu.tickets.choices import (
+    LEVEL_QUESTIONS,
+    TEXT_CHANNELS,
+    Channel,
+    Level,
+    Priority,
+    Status,
+    Visibility,
+)
 from kefu.tickets.models import BusinessLine, CallType, Nature, RequestKind, SuggestionSubject
 
 MAX_ENTRY_SECONDS = 3 * 3600
@@ -26,10 +34,15 @@ class ActiveChoice(forms.ModelChoiceField):
         )
 
 
-LEVEL_HELPER_FIELDS = ("emotion_strong", "dispute", "on_site")
+class LevelQuestions(forms.Form):
+    """R-CLS-4: the level helper's questions (``LEVEL_QUESTIONS``), ticked or not."""
+
+    emotion_strong = forms.BooleanField(required=False)
+    dispute = forms.BooleanField(required=False)
+    on_site = forms.BooleanField(required=False)
 
 
-class IntakeForm(StyledFormMixin, forms.Form):
+class IntakeForm(StyledFormMixin, LevelQuestions):
     """The fields every intake shares, in the order an agent fills them on a live call."""
 
     contact_phone = forms.CharField(label=_("Contact number"), max_length=40, required=False)
@@ -62,11 +75,8 @@ class IntakeForm(StyledFormMixin, forms.Form):
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial="normal")
     urgent = forms.BooleanField(label=_("Urgent (加急)"), required=False)
-    # R-CLS-4: the level helper's answers. Its checkboxes sit in the side panel
+    # The level helper's checkboxes sit in the side panel
     # (callbacks/partials/intake_helpers.html) and belong to this form by their form attribute.
-    emotion_strong = forms.BooleanField(required=False)
-    dispute = forms.BooleanField(required=False)
-    on_site = forms.BooleanField(required=False)
 
     channel_default = Channel.PHONE
     field_order = [
@@ -96,11 +106,11 @@ class IntakeForm(StyledFormMixin, forms.Form):
 
     def entry_fields(self) -> list[forms.BoundField]:
         """The fields of the form's own grid: all visible ones but the level helper's."""
-        return [f for f in self.visible_fields() if f.name not in LEVEL_HELPER_FIELDS]
+        return [f for f in self.visible_fields() if f.name not in LEVEL_QUESTIONS]
 
     def registration(self) -> Registration:
         data = self.cleaned_data
-        answers = {name: bool(data.get(name)) for name in LEVEL_HELPER_FIELDS}
+        answers = {name: bool(data.get(name)) for name in LEVEL_QUESTIONS}
         return Registration(
             call_type=data["call_type"],
             channel=data.get("channel") or self.channel_default,
