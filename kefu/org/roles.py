@@ -231,6 +231,7 @@ ADMINISTRATION = {
     "sla.change_target",
     "sla.delete_target",
     "sla.view_clock",
+    "sla.view_crossing",  # the sweep's outbox: is a worker delivering? (docs/operations.md)
     "config.manage_integrations",
     "audit.view",
     "customers.view_customersettings",  # R-CUS-3 dormancy period, in the admin site

@@ -207,6 +207,13 @@ class NoteForm(VersionedForm):
     )
 
 
+class HandlerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Each person with their department, so the right one is picked for the department."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} · {obj.department}" if obj.department_id else str(obj)
+
+
 class DispatchForm(VersionedForm):
     department = forms.ModelChoiceField(
         queryset=Department.objects.filter(is_active=True),
@@ -214,11 +221,16 @@ class DispatchForm(VersionedForm):
         required=False,
         help_text=_("Leave empty to use the routing rule of this call type."),
     )
-    handler = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True, roles__code="department_handler"),
+    handler = HandlerChoiceField(
+        queryset=User.objects.filter(is_active=True, roles__code="department_handler")
+        .select_related("department")
+        .order_by("department__name", "employee_no"),
         label=_("Responsible person"),
         required=False,
-        help_text=_("Leave empty for the department's responsible person."),
+        help_text=_(
+            "Leave empty for the department's responsible person; "
+            "anyone named must belong to the department."
+        ),
     )
     text = forms.CharField(
         label=_("Instructions"), widget=forms.Textarea(attrs={"rows": 2}), required=False

@@ -152,6 +152,15 @@ def test_r_sla_3_administrators_are_warned_that_next_year_needs_entering(staff, 
     assert client.get(reverse("admin:sla_calendar_changelist")).status_code == 200
 
 
+def test_administrators_can_watch_the_sweeps_outbox(staff, as_user):
+    """docs/operations.md tells administrators to watch Admin → SLA crossings for a stalled
+    worker: the page must open for them, and stay closed to agents."""
+    url = reverse("admin:sla_crossing_changelist")
+    assert as_user(staff["admin"]).get(url).status_code == 200
+    assert url in as_user(staff["admin"]).get(reverse("admin:index")).content.decode()
+    assert as_user(staff["agent"]).get(url).status_code in {302, 403}
+
+
 def test_r_sla_3_a_year_counts_as_entered_once_it_has_overrides(db):
     assert calendar_gaps(date(2026, 11, 30)) == [2027]
     CalendarOverride.objects.create(date=date(2027, 2, 6), is_workday=False, note="春节")

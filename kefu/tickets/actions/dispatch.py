@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kefu.core.errors import IllegalTransition
 from kefu.notifications import work_orders as notices
 from kefu.org.models import Department, User
+from kefu.tickets.access import department_ids
 from kefu.tickets.actions._base import (
     _bump,
     _end_dispatches,
@@ -68,6 +69,11 @@ def _dispatch_target(
         )
     if not handler.has_perm("tickets.accept"):
         raise ValidationError({"handler": _("This person cannot receive dispatched orders.")})
+    if department.pk not in department_ids(handler):
+        # R-ORG-3: a handler sees only their own department's orders; one from elsewhere would
+        # be told of an order they cannot open.
+        message = _("%(name)s does not belong to %(dept)s; choose someone from that department.")
+        raise ValidationError({"handler": message % {"name": handler.name, "dept": department}})
     if ticket.complained_staff_id and handler.pk == ticket.complained_staff_id:
         message = _("A complaint is not sent to the person complained about.")
         raise ValidationError({"handler": message})
@@ -241,8 +247,12 @@ def approve_draft(
     data: dict[str, Any] = {"kind": locked_draft.kind}
 
     if locked_draft.kind in {DraftKind.DISPATCH, DraftKind.REDISPATCH}:
+        # Another department without a person named goes to that department's responsible
+        # person, not to the drafted one, who belongs to the old department.
+        moved = department is not None and department.pk != locked_draft.department_id
+        drafted_handler = None if moved else locked_draft.handler
         dept, person = _dispatch_target(
-            ticket, department or locked_draft.department, handler or locked_draft.handler
+            ticket, department or locked_draft.department, handler or drafted_handler
         )
         locked_draft.department, locked_draft.handler = dept, person
         data.update(department=dept.name, handler=person.name)

@@ -135,6 +135,49 @@ def test_senior_amends_a_draft_to_another_department(org, register):
     assert ticket.events.filter(kind=EventKind.DRAFT_AMENDED).exists()
 
 
+def test_a_draft_moved_to_another_department_goes_to_that_departments_responsible_person(
+    org, register
+):
+    """R-WO-2 / R-ORG-3: amending only the department must not keep the drafted handler, who
+    belongs to the old department and could not open the order."""
+    ticket = register("A1", "III")
+    draft = actions.submit_dispatch_draft(org["agent"], ticket, expected_version=ticket.version)
+    assert draft.handler == org["handler"]
+    market = org["market_handler"].department
+    actions.approve_draft(
+        org["senior"], draft, department=market, expected_version=refreshed(ticket).version
+    )
+    ticket = refreshed(ticket)
+    assert ticket.department == market
+    assert ticket.handler == market.responsible
+    assert ticket.handler != org["handler"]
+
+
+def test_an_order_is_never_dispatched_to_a_handler_of_another_department(org, register):
+    """R-ORG-3: the handler must belong to the department, or they could not see the order."""
+    ticket = register("A1", "III")
+    city = org["handler"].department
+    with pytest.raises(ValidationError) as refused:
+        actions.dispatch_now(
+            org["senior"],
+            ticket,
+            department=city,
+            handler=org["market_handler"],
+            expected_version=ticket.version,
+        )
+    assert "handler" in refused.value.message_dict
+    assert refreshed(ticket).status == Status.REGISTERED
+    draft = actions.submit_dispatch_draft(org["agent"], ticket, expected_version=ticket.version)
+    with pytest.raises(ValidationError):
+        actions.approve_draft(
+            org["senior"],
+            draft,
+            handler=org["market_handler"],
+            expected_version=refreshed(ticket).version,
+        )
+    assert refreshed(ticket).status == Status.AWAITING_REVIEW
+
+
 def test_level_i_and_ii_complaints_are_resolved_by_the_center(org, register):
     """R-CLS-4 / R-WO-2: A1 I–II resolved by the center, III–IV must be dispatched."""
     calm = register("A1", "I")
