@@ -16,14 +16,18 @@ def supported_languages() -> set[str]:
     return {code for code, _name in settings.LANGUAGES}
 
 
+def account_language(user: object) -> str:
+    """The language saved on the account, or "" when none (or one no longer offered) is."""
+    saved = getattr(user, "language", "") or ""
+    return saved if saved in supported_languages() else ""
+
+
 def chosen_language(request: HttpRequest) -> str:
-    supported = supported_languages()
     user = getattr(request, "user", None)
-    saved = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
-    if saved in supported:
+    if user is not None and user.is_authenticated and (saved := account_language(user)):
         return saved
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    if cookie in supported:
+    if cookie in supported_languages():
         return cookie
     return settings.LANGUAGE_CODE
 
@@ -39,5 +43,6 @@ class LanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        # An API token is read after this middleware and may have switched the language.
+        response.headers.setdefault("Content-Language", getattr(request, "LANGUAGE_CODE", language))
         return response

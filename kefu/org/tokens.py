@@ -12,12 +12,13 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from ninja.security import HttpBearer
 
-from kefu.core.middleware import chosen_language
+from kefu.core.middleware import account_language
 from kefu.org.models import ApiToken, User
 
 KEY_BYTES = 32  # 256 bits of randomness: 43 URL-safe characters
@@ -81,8 +82,9 @@ class BearerKey(HttpBearer):
             return None
         # The endpoints, the actions and the permission checks all read request.user.
         request.user = user
-        # The language middleware ran before the key was read: use the account's language now.
-        language = chosen_language(request)
+        # The language middleware ran before the key was read: use the account's language now,
+        # else the center's. A token speaks for an integration, so no browser cookie counts.
+        language = account_language(user) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         return user

@@ -88,3 +88,23 @@ def test_the_session_works_with_csrf_on_writes(org):
         f"{BASE}/tickets", body, content_type="application/json", headers={"X-CSRFToken": csrf}
     )
     assert accepted.status_code == 201, accepted.content
+
+
+def test_a_token_speaks_its_accounts_language_and_says_so(org):
+    """The answer and its Content-Language follow the account's saved language; a browser's
+    language cookie sent along does not count for a token."""
+    agent = org["agent"]
+    agent.language = "en"
+    agent.save(update_fields=["language"])
+    english = Api(agent).post("/tickets", complaint(contact_phone="12"))
+    assert english.status_code == 422
+    assert english["Content-Language"] == "en"
+    assert "valid phone number" in json.dumps(english.json())
+
+    agent.language = ""
+    agent.save(update_fields=["language"])
+    api = Api(agent)
+    api.client.cookies["django_language"] = "en"
+    center = api.post("/tickets", complaint(contact_phone="12"))
+    assert center["Content-Language"] == "zh-hans"
+    assert "valid phone number" not in json.dumps(center.json())
