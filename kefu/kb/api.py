@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
 
 from kefu.kb import queries, workflow
 from kefu.kb.access import access_article
@@ -97,7 +98,7 @@ class UseOut(Schema):
 
 def _require_reader(request: HttpRequest) -> None:
     if not queries.may_read_kb(request.user):
-        raise HttpError(403, "permission denied")
+        raise PermissionDenied
 
 
 @router.get("/search", response=SearchOut, summary="Search articles in Chinese (R-KB-5)")
@@ -110,11 +111,11 @@ def search_articles(request: HttpRequest, params: Query[SearchParams]) -> Search
     if params.category is not None:
         filters.category = Category.objects.filter(pk=params.category).first()
         if filters.category is None:
-            raise HttpError(422, "unknown category")
+            raise ValidationError({"category": _("There is no such category.")})
     if params.business_line:
         filters.business_line = BusinessLine.objects.filter(code=params.business_line).first()
         if filters.business_line is None:
-            raise HttpError(422, "unknown business line")
+            raise ValidationError({"business_line": _("There is no such business line.")})
     found = queries.find(
         request.user,
         params.q,

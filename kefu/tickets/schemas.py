@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from kefu.customers.choices import ContactKind
 from kefu.customers.masking import shown_phone
@@ -231,7 +232,11 @@ class VersionIn(Schema):
 
 
 class UpdateIn(VersionIn):
-    """Only the fields sent are changed; a taxonomy code set to null clears it."""
+    """Only the fields sent are changed; a taxonomy code set to null clears it. Any other field
+    is refused (422) rather than ignored: the call type (it is part of the number) and 加急
+    (``POST …/urgent``, with a reason) are not changed here."""
+
+    model_config = ConfigDict(extra="forbid")
 
     title: str | None = None
     description: str | None = None

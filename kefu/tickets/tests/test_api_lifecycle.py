@@ -257,3 +257,18 @@ def test_patch_changes_only_the_fields_sent_and_records_what_changed(org):
     )
     assert bad.status_code == 422
     assert set(bad.json()["errors"]) == {"nature"}
+
+
+def test_patch_refuses_a_field_it_does_not_change_instead_of_ignoring_it(org):
+    """A client that sends the call type or 加急 to PATCH must learn it was not applied."""
+    agent = Api(org["agent"])
+    order = agent.post("/tickets", complaint()).json()
+    number = order["number"]
+    refused = agent.patch(
+        f"/tickets/{number}", {"version": order["version"], "call_type": "E", "urgent": True}
+    )
+    assert refused.status_code == 422
+    assert set(refused.json()["errors"]) == {"call_type", "urgent"}
+    unchanged = agent.ticket(number)
+    assert unchanged["version"] == order["version"]
+    assert unchanged["classification"]["urgent"] == order["classification"]["urgent"]
