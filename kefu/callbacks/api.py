@@ -51,7 +51,7 @@ def post_rating(request: HttpRequest, payload: RatingIn) -> Status[Any]:
         score=payload.score,
         ticket_number=payload.ticket_number,
         call_id=payload.call_id,
-        rated_at=payload.rated_at,
+        rated_at=center_time.aware(payload.rated_at),
     )
     body = RatingOut(
         id=rating.pk,

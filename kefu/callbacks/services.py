@@ -8,7 +8,7 @@ through ``kefu.tickets.actions`` (close, second dispatch, register, manager hotl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -416,6 +416,8 @@ def record_post_call_rating(
                 raise ValidationError({"call_id": _("This call was already rated differently.")})
             return existing, False
     now = timezone.now()
+    if rated_at is not None and rated_at > now + actions.FUTURE_TOLERANCE:
+        raise ValidationError({"rated_at": _("The time of the rating cannot be in the future.")})
     try:
         with transaction.atomic():
             rating = PostCallRating.objects.create(
@@ -423,7 +425,8 @@ def record_post_call_rating(
                 call_id=call_id,
                 agent=ticket.registered_by if ticket else None,
                 score=value,
-                rated_at=min(rated_at or now, now),
+                # A telephony clock a little ahead counts as now; stored and answered in UTC.
+                rated_at=min(rated_at or now, now).astimezone(UTC),
                 recorded_by=actor,
             )
     except IntegrityError:  # the same call id from a concurrent request

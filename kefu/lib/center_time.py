@@ -21,3 +21,10 @@ def today() -> date:
 
 def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=center_tz())
+
+
+def aware(when: datetime | None) -> datetime | None:
+    """A time sent without an offset is center time (as the API documents)."""
+    if when is not None and timezone.is_naive(when):
+        return timezone.make_aware(when, center_tz())
+    return when

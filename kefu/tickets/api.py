@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -25,6 +25,7 @@ from ninja.responses import NinjaJSONEncoder
 from kefu.core import idempotency
 from kefu.core.api import require_perm
 from kefu.customers.services import customers_with_phone
+from kefu.lib.center_time import aware
 from kefu.lib.phones import InvalidPhone, normalize_phone
 from kefu.org.models import Department, User
 from kefu.tickets import actions, queries
@@ -132,13 +133,6 @@ def _phone(raw: str, field: str, errors: dict[str, str]) -> str:
         return ""
 
 
-def _aware(when: datetime | None) -> datetime | None:
-    """A time without an offset is center time (``TIME_ZONE``)."""
-    if when is not None and timezone.is_naive(when):
-        return timezone.make_aware(when)
-    return when
-
-
 def _raise(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationError(errors)
@@ -181,7 +175,7 @@ def _registration(data: RegisterIn) -> actions.Registration:
         description=data.description,
         contact_phone=phone,
         contact_name=data.contact_name,
-        received_at=_aware(data.received_at),
+        received_at=aware(data.received_at),
         level=data.level,
         priority=data.priority,
         urgent=data.urgent,
@@ -393,7 +387,7 @@ def log_contact(request: HttpRequest, number: str, payload: ContactIn) -> Ticket
             u,
             t,
             payload.summary,
-            contacted_at=_aware(payload.contacted_at),
+            contacted_at=aware(payload.contacted_at),
             expected_version=payload.version,
         ),
     )
@@ -521,7 +515,7 @@ def accept(request: HttpRequest, number: str, payload: VersionIn) -> TicketOut:
 @router.post("/tickets/{number}/feedback", response=TicketOut, summary="Feed back (R-WO-6)")
 def feedback(request: HttpRequest, number: str, payload: FeedbackIn) -> TicketOut:
     result = actions.Feedback(
-        contacted_at=_aware(payload.contacted_at),
+        contacted_at=aware(payload.contacted_at),
         solution=payload.solution,
         effect=payload.effect,
         remaining=payload.remaining,

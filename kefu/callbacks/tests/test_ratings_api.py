@@ -89,3 +89,15 @@ def test_r_cb_2_attempts_and_queue_through_the_api(staff, resolved_to_callback):
     assert r.status_code == 200
     assert r.json()["status"] == "unreachable"
     assert client.get("/api/v1/callbacks/queue").json() == []
+
+
+def test_r_cb_5_a_rating_from_the_future_is_refused_and_times_are_answered_in_utc(staff):
+    future = _post(staff["agent"], {"score": 4, "call_id": "f1", "rated_at": "2030-01-01T09:00"})
+    assert future.status_code == 422
+    assert "rated_at" in future.json()["errors"]
+    assert not PostCallRating.objects.exists()
+    past = _post(
+        staff["agent"], {"score": 4, "call_id": "p1", "rated_at": "2026-11-30T20:00:00+08:00"}
+    )
+    assert past.status_code == 201
+    assert past.json()["rated_at"] == "2026-11-30T12:00:00Z"
