@@ -54,8 +54,10 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
 def read(request: AuthedRequest, notification_id: int) -> HttpResponse:
     note = services.mark_read(request.user, notification_id)
     if request.htmx:
-        response = render(request, "notifications/row.html", {"n": note})
-        response["HX-Trigger"] = "notifications-changed"  # the bell refreshes its count
+        # The row, and the tab's unread count out of band; the bell refreshes itself on the event.
+        context = {"n": note, "unread": services.unread_count(request.user), "oob": True}
+        response = render(request, "notifications/row_read.html", context)
+        response["HX-Trigger"] = "notifications-changed"
         return response
     return redirect("notifications:list")
 

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from kefu.notifications import services
-from kefu.notifications.models import Notification
+from kefu.notifications.choices import DeliveryStatus
+from kefu.notifications.models import Delivery, Notification
 from kefu.notifications.services import notify
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,8 @@ def test_list_shows_mine_and_marks_one_read_through_htmx(login, agent, teammate)
     assert response.status_code == 200
     assert response["HX-Trigger"] == "notifications-changed"
     assert 'data-read="yes"' in response.content.decode()
+    # The list's "unread" tab says the new count too (out of band), not only the bell.
+    assert re.search(r'id="unread-tab-count"[^>]*hx-swap-oob="true">0<', response.content.decode())
     mine.refresh_from_db()
     assert mine.read_at is not None
     assert bell_count(client) == ""
@@ -170,3 +173,20 @@ def test_an_account_without_a_role_gets_no_bell_and_no_pages(login, outsider):
     assert 'data-testid="notification-bell"' not in client.get(reverse("home")).content.decode()
     for name in ["notifications:list", "notifications:bell", "notifications:preferences"]:
         assert client.get(reverse(name)).status_code == 403
+
+
+def test_an_sms_channel_nobody_configured_is_not_shown_to_staff_on_each_notice(
+    login, agent, administrator
+):
+    """ "SMS: not configured" on every notice is the administrators' business, not an agent's."""
+    services.set_preferences(agent, {"sla.warning": {"sms": True}})
+    services.set_preferences(administrator, {"sla.warning": {"sms": True}})
+    notify([agent, administrator], "sla.warning", title="预警")
+    # What the worker finds when no SMS gateway is set up.
+    Delivery.objects.filter(channel="sms").update(status=DeliveryStatus.NOT_CONFIGURED)
+    assert (
+        'data-testid="delivery"'
+        not in login(agent).get(reverse("notifications:list")).content.decode()
+    )
+    admin_html = login(administrator).get(reverse("notifications:list")).content.decode()
+    assert 'data-testid="delivery"' in admin_html
