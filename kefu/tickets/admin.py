@@ -24,7 +24,9 @@ class RoutingRuleInline(admin.TabularInline):
 
 @admin.register(CallType)
 class CallTypeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "description", "is_complaint", "sort_order", "is_active"]
+    list_display = [
+        "code", "name", "name_en", "description", "is_complaint", "sort_order", "is_active"
+    ]  # fmt: skip
     list_editable = ["sort_order", "is_active"]
     inlines = [RoutingRuleInline]
 
@@ -34,9 +36,9 @@ class CallTypeAdmin(admin.ModelAdmin):
 
 @admin.register(RequestKind, BusinessLine, Nature, SuggestionSubject)
 class TaxonomyItemAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "sort_order", "is_active"]
-    list_editable = ["name", "sort_order", "is_active"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "name", "name_en", "sort_order", "is_active"]
+    list_editable = ["name", "name_en", "sort_order", "is_active"]
+    search_fields = ["code", "name", "name_en"]
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kefu.tickets.choices import Level, RouteAction
@@ -11,6 +12,12 @@ from kefu.tickets.choices import Level, RouteAction
 class TaxonomyItem(models.Model):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(
+        _("English name"),
+        max_length=60,
+        blank=True,
+        help_text=_("Shown when the interface is in English; left empty, the name is shown."),
+    )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -19,7 +26,13 @@ class TaxonomyItem(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the taxonomy is data, so it carries its own."""
+        language = translation.get_language() or ""
+        return self.name_en if self.name_en and language.startswith("en") else self.name
 
 
 class CallType(TaxonomyItem):
@@ -35,7 +48,7 @@ class CallType(TaxonomyItem):
         verbose_name_plural = _("call types")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.label}"
 
 
 class RequestKind(TaxonomyItem):
