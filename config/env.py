@@ -17,6 +17,14 @@ def env_str(name: str, default: str) -> str:
     return value or default
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (case-insensitive, given in upper case), else an error naming them."""
+    value = env_str(name, default).upper()
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 def env_int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:

@@ -6,13 +6,14 @@ the Huey queue in a data folder, no Redis, zh-hans, Asia/Shanghai.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.env import data_dir, env_bool, env_int, env_list, env_str, secret_key
+from config.env import data_dir, env_bool, env_choice, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()
@@ -251,13 +252,34 @@ KEFU_BASE_URL = env_str("KEFU_BASE_URL", "")
 KEFU_SMS_BACKEND = env_str("KEFU_SMS_BACKEND", "kefu.notifications.sms.NotConfiguredBackend")
 
 # --- Logging ------------------------------------------------------------------------------
+
+
+class _ClientErrorsInOneLine(logging.Filter):
+    """Django logs a PermissionDenied (403) with the exception attached, so every refused
+    request printed a full traceback and buried the real errors. A 4xx response is the client's
+    business: one WARNING line (the level Django gives it); a 5xx keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+LOG_LEVEL = env_choice("KEFU_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"client_errors_in_one_line": {"()": _ClientErrorsInOneLine}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("KEFU_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Filters on a logger apply to what is logged on it: django.request's 4xx/5xx lines.
+        "django.request": {"filters": ["client_errors_in_one_line"]},
+    },
 }
 
 # --- API ----------------------------------------------------------------------------------

@@ -112,8 +112,8 @@ def _media_files(root: Path) -> list[Path]:
 def backup(output: Path, *, database: str = DEFAULT_DB_ALIAS, say: Say = print) -> Archive:
     """Write an archive into the folder ``output`` and return it."""
     connection = connections[database]
-    output.mkdir(parents=True, exist_ok=True)
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    output.mkdir(exist_ok=True)  # its parent must exist: a mistyped path is not made up
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")  # the center's clock, as shown
     target = output / f"kefu-backup-{stamp}.tar.gz"
     with tempfile.TemporaryDirectory(prefix="kefu-backup-") as work:
         folder = Path(work)

@@ -37,6 +37,7 @@ from kefu.audit.services import record
 from kefu.core.errors import IllegalTransition
 from kefu.customers.choices import ContactKind, CustomerTier, CustomerType
 from kefu.customers.models import ContactPoint, Customer
+from kefu.lib.center_time import center_tz
 from kefu.lib.phones import national
 
 REQUEST_PERMISSION = "customers.request_export"
@@ -196,6 +197,9 @@ def _decide(user: Any, export: ExportRequest, status: str, reason: str) -> Expor
         raise PermissionDenied(_("Only a manager decides on export requests."))
     if export.requester_id == user.pk:
         raise PermissionDenied(_("You cannot decide on your own export request."))
+    # Who may decide is told before what is wrong with the decision (403 before 422).
+    if status == ExportStatus.REJECTED and not reason:
+        raise ValidationError({"reason": [_("Say why the request is rejected.")]})
     with transaction.atomic():
         export = _locked(export.pk)
         if export.status != ExportStatus.REQUESTED:
@@ -229,10 +233,7 @@ def approve(user: Any, export: ExportRequest, reason: str = "") -> ExportRequest
 
 
 def reject(user: Any, export: ExportRequest, reason: str) -> ExportRequest:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Say why the request is rejected.")]})
-    return _decide(user, export, ExportStatus.REJECTED, reason)
+    return _decide(user, export, ExportStatus.REJECTED, (reason or "").strip())
 
 
 def approval_lapsed(export: ExportRequest, now: datetime | None = None) -> bool:
@@ -274,7 +275,9 @@ def generate(user: Any, export: ExportRequest) -> ExportRequest:
             if export.status != ExportStatus.APPROVED:  # generated meanwhile by a second click
                 raise IllegalTransition(_("This export was already generated."))
             now = timezone.now()
-            name = f"export-{export.pk}-{now:%Y%m%d%H%M%S}.{export.file_format}"
+            # Named in the center's time, the time the pages show (R-SLA-2 "center time").
+            stamp = timezone.localtime(now, center_tz())
+            name = f"export-{export.pk}-{stamp:%Y%m%d%H%M%S}.{export.file_format}"
             path = folder / name
             rows = _write(export, path)
             export.status = ExportStatus.USED
@@ -328,20 +331,43 @@ def _write(export: ExportRequest, path: Path) -> int:
                     writer.writerow(["" if v is None else v for v in row])
                     count += 1
         else:
-            from openpyxl import Workbook
-
-            book = Workbook(write_only=True)
-            sheet = book.create_sheet(_("Customers"))
-            sheet.append(headers)
-            for row in _rows(export):
-                sheet.append(row)
-                count += 1
-            book.save(temporary)
+            count = _write_xlsx(export, headers, temporary)
         os.chmod(temporary, 0o600)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return count
+
+
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _write_xlsx(export: ExportRequest, headers: list[str], path: str) -> int:
+    """The workbook: dates are written as dates (not times at midnight) with a date format,
+    in columns wide enough to show them."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Customers"))
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) * 2 + 2)
+    sheet.append(headers)
+    count = 0
+    for row in _rows(export):
+        cells: list[Any] = []
+        for value in row:
+            if isinstance(value, date) and not isinstance(value, datetime):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = DATE_FORMAT
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+        count += 1
+    book.save(path)
     return count
 
 

@@ -62,8 +62,12 @@ class ExportRequestForm(ChoicesMixin, StyledFormMixin, forms.Form):
     tier = forms.ChoiceField(label=_("Tier"), required=False)
     customer_type = forms.ChoiceField(label=_("Customer type"), required=False)
     region = forms.CharField(label=_("Region"), required=False, max_length=50)
-    registered_from = forms.DateField(label=_("Registered from"), required=False, widget=DateInput)
-    registered_to = forms.DateField(label=_("Registered until"), required=False, widget=DateInput)
+    registered_from = forms.DateField(
+        label=_("Registered on or after"), required=False, widget=DateInput
+    )
+    registered_to = forms.DateField(
+        label=_("Registered on or before"), required=False, widget=DateInput
+    )
     file_format = forms.ChoiceField(
         label=_("File format"), choices=ExportFormat.choices, initial=ExportFormat.XLSX
     )

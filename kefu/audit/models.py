@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.audit.choices import (
     EXPORT_STATUS_COLOURS,
@@ -187,18 +188,22 @@ class ExportRequest(models.Model):
         }
 
     def scope_text(self) -> str:
-        parts = []
+        # Labels are translated outside f-strings: xgettext does not read calls inside them.
+        parts: list[tuple[Any, str]] = []
         if self.tier:
-            parts.append(f"{_('tier')}: {_label(CustomerTier, self.tier)}")
+            parts.append((_("tier"), _label(CustomerTier, self.tier)))
         if self.customer_type:
-            parts.append(f"{_('customer type')}: {_label(CustomerType, self.customer_type)}")
+            parts.append((_("customer type"), _label(CustomerType, self.customer_type)))
         if self.region:
-            parts.append(f"{_('region')}: {self.region}")
+            parts.append((_("region"), self.region))
         if self.registered_from or self.registered_to:
             start = self.registered_from.isoformat() if self.registered_from else "…"
             end = self.registered_to.isoformat() if self.registered_to else "…"
-            parts.append(f"{_('registered')}: {start} – {end}")
-        return "; ".join(parts) if parts else str(_("all customers"))
+            label = pgettext_lazy("customers registered between", "registered")
+            parts.append((label, f"{start} – {end}"))
+        if not parts:
+            return str(_("all customers"))
+        return "; ".join(f"{label}: {value}" for label, value in parts)
 
 
 def _label(choices: type[models.TextChoices], value: str) -> str:

@@ -7,14 +7,53 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import pgettext_lazy
 
 from kefu.audit.models import AuditRecord
 from kefu.audit.signals import audited_models
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+
+# Values that audit records of whole actions (an import, an export, a merge) carry beside the
+# model's own fields; a context, because these words alone are ambiguous.
+DETAIL_LABELS: dict[str, Any] = {
+    "created": pgettext_lazy("audit detail", "created"),
+    "skipped": pgettext_lazy("audit detail", "skipped"),
+    "rows": pgettext_lazy("audit detail", "rows"),
+    "file": pgettext_lazy("audit detail", "file"),
+    "file_format": pgettext_lazy("audit detail", "file format"),
+    "scope": pgettext_lazy("audit detail", "scope"),
+    "purpose": pgettext_lazy("audit detail", "purpose"),
+    "source": pgettext_lazy("audit detail", "merged customer"),
+    "target": pgettext_lazy("audit detail", "merged into"),
+    "orders": pgettext_lazy("audit detail", "orders moved"),
+    "contacts": pgettext_lazy("audit detail", "contact points moved"),
+}
+
+
+def field_label(content_type: ContentType | None, name: str) -> str:
+    """What the reader calls a changed value: the model field's verbose name in the reader's
+    language (``updated_by_id`` is the field ``updated_by``), else the action's own label,
+    else the stored name."""
+    model = content_type.model_class() if content_type is not None else None
+    if model is not None:
+        opts = model._meta
+        field: Any
+        try:
+            field = opts.get_field(name)
+        except FieldDoesNotExist:
+            field = next((f for f in opts.concrete_fields if f.attname == name), None)
+        verbose = getattr(field, "verbose_name", None)
+        if verbose:
+            return str(capfirst(verbose))
+    if name in DETAIL_LABELS:
+        return str(capfirst(DETAIL_LABELS[name]))
+    return name
 
 
 @dataclass(frozen=True)

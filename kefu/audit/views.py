@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.audit import exports
@@ -18,7 +18,7 @@ from kefu.audit.choices import ExportStatus
 from kefu.audit.forms import AuditFilterForm, DecisionForm, ExportRequestForm
 from kefu.audit.masking import shown
 from kefu.audit.models import ExportRequest
-from kefu.audit.queries import PAGE_SIZE, filtered, page
+from kefu.audit.queries import PAGE_SIZE, field_label, filtered, page
 from kefu.core.errors import IllegalTransition
 from kefu.core.forms import apply_validation_error
 from kefu.core.types import AuthedRequest
@@ -30,9 +30,9 @@ def _require(request: AuthedRequest, perm: str) -> None:
 
 
 SECTIONS = [  # the pages of "Data security", each shown to the roles holding its permission
-    ("audit:list", _lazy("Audit trail"), "audit.view"),
-    ("audit:export_queue", _lazy("Export approvals"), exports.APPROVE_PERMISSION),
-    ("audit:exports", _lazy("My exports"), exports.REQUEST_PERMISSION),
+    ("audit:list", gettext_lazy("Audit trail"), "audit.view"),
+    ("audit:export_queue", gettext_lazy("Export approvals"), exports.APPROVE_PERMISSION),
+    ("audit:exports", gettext_lazy("My exports"), exports.REQUEST_PERMISSION),
 ]
 
 
@@ -65,8 +65,10 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
         before = shown(request.user, row.before) or {}
         after = shown(request.user, row.after) or {}
         row.changes = [  # type: ignore[attr-defined]
-            (name, before.get(name), after.get(name)) for name in row.changed_fields
+            (field_label(row.content_type, name), before.get(name), after.get(name))
+            for name in row.changed_fields
         ]
+        row.changed_labels = [label for label, _old, _new in row.changes]  # type: ignore[attr-defined]
         row.shown_summary = shown(request.user, row.summary)  # type: ignore[attr-defined]
         row.shown_repr = shown(request.user, row.object_repr)  # type: ignore[attr-defined]
     params = request.GET.copy()

@@ -54,7 +54,7 @@ from kefu.customers.services import (
     split_tags,
     tag_objects,
 )
-from kefu.lib.phones import InvalidPhone, normalize_phone
+from kefu.lib.phones import InvalidPhone, normalize_phone, try_normalize
 
 MAX_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -126,7 +126,9 @@ SOURCE_WORDS: dict[str, str] = {
     "其他": Source.OTHER,
 }
 VIP_WITH_LEVEL = re.compile(r"^vip\s*([1-9])$")
-SPLIT = re.compile(r"[;；,，、/\s]+")
+# Between two phone numbers in one cell: real separators only. Spaces, hyphens and brackets are
+# part of one number's spelling ("+86 138 1234 5678", "(021)6675-0672").
+PHONE_SEPARATORS = re.compile(r"[;；,，、/／\r\n]+")
 
 # Problem codes → message (shown in the reader's language when the preview is displayed).
 MESSAGES: dict[str, Any] = {
@@ -286,6 +288,32 @@ def _date(text: str) -> date | None:
     return date(int(parts[0]), int(parts[1]), int(parts[2][:2]))
 
 
+def split_phones(text: str) -> tuple[list[str], list[str]]:
+    """The numbers in one phone cell, normalised, and the spellings that are not numbers.
+
+    Numbers are separated by commas, semicolons, slashes, 、 or new lines; spaces belong to a
+    number's spelling. Only a piece that is no number as a whole, but whose space-separated
+    parts all are, is read as several numbers ("13812345678 13912345678").
+    """
+    phones: list[str] = []
+    bad: list[str] = []
+    for piece in PHONE_SEPARATORS.split(text or ""):
+        raw = " ".join(piece.split())
+        if not raw:
+            continue
+        try:
+            phones.append(normalize_phone(raw))
+            continue
+        except InvalidPhone:
+            pass
+        parts = [try_normalize(part) for part in raw.split()] if " " in raw else []
+        if parts and all(parts):
+            phones.extend(p for p in parts if p)
+        else:
+            bad.append(raw)
+    return list(dict.fromkeys(phones)), bad
+
+
 @dataclass(frozen=True)
 class Vocabularies:
     tier: dict[str, str]
@@ -318,13 +346,9 @@ def check_row(
         problem("name", "missing_name")
     elif len(name) > 100:
         problem("name", "name_too_long")
-    phones: list[str] = []
-    for raw in SPLIT.split(cells.get("phone", "")):
-        if raw:
-            try:
-                phones.append(normalize_phone(raw))
-            except InvalidPhone:
-                problem("phone", "bad_phone", raw)
+    phones, bad = split_phones(cells.get("phone", ""))
+    for raw in bad:
+        problem("phone", "bad_phone", raw)
     emails: list[str] = []
     for raw in re.split(r"[;；,，\s]+", cells.get("email", "")):
         if raw:

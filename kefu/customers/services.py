@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.customers.choices import (
@@ -58,18 +59,29 @@ def customer_for_phone(e164: str) -> Customer | None:
     return contact.customer if contact is not None else None
 
 
+def unnamed_caller_name() -> str:
+    """The name of a caller who gave none. Never the number itself: the name is shown in full
+    wherever the number is masked (R-SEC-1). Stored in the center's language, as data."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Caller (no name given)")
+
+
 def find_or_create_by_phone(e164: str, name: str, created_by: Any = None) -> Customer:
     """The customer this number belongs to (the oldest, if several share it), else a new one.
 
     Intake calls this for a caller the center has not met: the new record starts with the
-    number and the name the caller gave, from the hotline.
+    number and the name the caller gave, from the hotline; a caller who gave no name (or whose
+    "name" is the number) is named ``unnamed_caller_name()``.
     """
     existing = customer_for_phone(e164)
     if existing is not None:
         return existing
+    given = (name or "").strip()[:100]
+    if given and try_normalize(given) == e164:
+        given = ""
     with transaction.atomic():
         customer = Customer.objects.create(
-            name=(name or "").strip()[:100] or e164,
+            name=given or unnamed_caller_name(),
             created_by=created_by,
             source=Source.HOTLINE,
             last_activity_at=timezone.now(),

@@ -14,8 +14,9 @@ from django.db.models import Q
 from django.http import Http404
 
 from kefu.core.permissions import object_rule
-from kefu.kb.choices import Status
+from kefu.kb.choices import TRANSITIONS, Status, Step
 from kefu.kb.models import Article, ArticleQuerySet, live_q
+from kefu.org.models import Department, User
 from kefu.tickets.access import department_ids
 
 WORKFLOW_PERMS = ("kb.edit", "kb.publish", "kb.read_notice", "kb.study")
@@ -43,6 +44,67 @@ def may_confirm(user: Any, article: Article) -> bool:
 
 
 object_rule("kb.confirm", Article, check=may_confirm)(confirm_q)
+
+
+def _holders(perm: str) -> Any:
+    """Active staff whose roles grant ``perm`` (superusers, the installation's root account, are
+    not counted: nobody works an article's steps as root)."""
+    from kefu.org.roles import ROLES
+
+    codes = [role.code for role in ROLES if perm in role.permissions]
+    return User.objects.filter(is_active=True, roles__code__in=codes).distinct()
+
+
+def confirmable_department_ids() -> set[int]:
+    """Departments whose articles someone can confirm (R-KB-1): the subtree of the department of
+    every active holder of ``kb.confirm`` (the same reach as ``may_confirm``)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Department.objects.filter(is_active=True).values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    stack = list(
+        _holders("kb.confirm").exclude(department=None).values_list("department_id", flat=True)
+    )
+    found: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, []))
+    return found
+
+
+def may_issue(department: Department | None) -> bool:
+    """Whether an article can name ``department`` as its issuer: someone must be able to
+    confirm its wording, or the article would stop at "entered" for good."""
+    return department is None or department.pk in confirmable_department_ids()
+
+
+def confirmers(article: Article) -> list[User]:
+    """Who can confirm the article's wording: staff holding ``kb.confirm`` in the issuing
+    department or a unit above it; the managers for the center's own articles."""
+    holders = _holders("kb.confirm")
+    department = article.issuing_department
+    if department is None:
+        holders = holders.filter(pk__in=_holders("kb.approve").values("pk"))
+    else:
+        chain = [node.pk for node in department.ancestors()] + [department.pk]
+        holders = holders.filter(department_id__in=chain)
+    return list(holders.order_by("employee_no"))
+
+
+def expected_actors(article: Article) -> list[tuple[str, list[User]]]:
+    """The steps the article waits for and who can take each (the main steps: sending back
+    is left out). An empty list of people means the article is stuck."""
+    expected: list[tuple[str, list[User]]] = []
+    for step, move in TRANSITIONS.get(article.status, {}).items():
+        if step == Step.SEND_BACK or article.status == Status.PUBLISHED:
+            continue
+        if move.permission == "kb.confirm":
+            people = confirmers(article)
+        else:
+            people = list(_holders(move.permission).order_by("employee_no"))
+        expected.append((step, people))
+    return expected
 
 
 def visible_articles(user: Any) -> ArticleQuerySet:

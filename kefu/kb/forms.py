@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.forms import StyledFormMixin
+from kefu.kb.access import confirmable_department_ids
 from kefu.kb.models import Category
 from kefu.org.models import Department
 from kefu.tickets.forms import DATETIME_WIDGET
@@ -42,8 +43,28 @@ def _department_field() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         queryset=Department.objects.filter(is_active=True),
         label=_("Issuing department"),
+        help_text=_(
+            "The department that confirms the wording. Only departments with someone who can "
+            "confirm are listed; leave it empty for the center's own articles (the manager "
+            "confirms)."
+        ),
         required=False,
     )
+
+
+class IssuerFormMixin:
+    """Offers as issuing department only those whose articles someone can confirm (R-KB-1), and
+    the article's current one, so that an edit shows it (``workflow`` refuses a change to a
+    department nobody confirms for)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = (kwargs.get("initial") or {}).get("issuing_department")
+        ids = confirmable_department_ids()
+        if current is not None:
+            ids.add(getattr(current, "pk", current))
+        field = self.fields["issuing_department"]  # type: ignore[attr-defined]
+        field.queryset = Department.objects.filter(pk__in=ids)
 
 
 class SearchForm(StyledFormMixin, forms.Form):
@@ -54,7 +75,7 @@ class SearchForm(StyledFormMixin, forms.Form):
     unpublished = forms.BooleanField(label=_("Include unpublished"), required=False)
 
 
-class NoticeForm(StyledFormMixin, forms.Form):
+class NoticeForm(IssuerFormMixin, StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     notice_ref = forms.CharField(label=_("Notice reference"), max_length=60, required=False)
     category = _category_field()
@@ -75,7 +96,7 @@ class NoticeForm(StyledFormMixin, forms.Form):
     source = forms.FileField(label=_("Original document"), required=False)
 
 
-class ArticleForm(StyledFormMixin, forms.Form):
+class ArticleForm(IssuerFormMixin, StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     category = _category_field()
     business_line = _business_line_field()

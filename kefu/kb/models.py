@@ -114,11 +114,15 @@ class Article(models.Model):
     )
 
     created_at = models.DateTimeField(_("received at"), default=timezone.now)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
     published_at = models.DateTimeField(_("added at"), null=True, blank=True)
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        USER, verbose_name=_("updated by"), on_delete=models.PROTECT, related_name="+"
+    )
 
     # Segmented words (kefu.lib.segment) per weighted part, indexed for search (migration 0002).
     search_title = models.TextField(blank=True, editable=False)

@@ -19,7 +19,7 @@ from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.core.forms import apply_validation_error
 from kefu.core.types import AuthedRequest
 from kefu.kb import queries, workflow
-from kefu.kb.access import access_article, sees_workflow
+from kefu.kb.access import access_article, expected_actors, sees_workflow
 from kefu.kb.choices import SearchSource, Status, Step
 from kefu.kb.forms import ArticleForm, AttachForm, NoticeForm, SearchForm, StepForm
 from kefu.kb.models import Article, ArticleUse, ArticleVersion
@@ -92,6 +92,7 @@ def article(request: AuthedRequest, pk: int) -> HttpResponse:
         "may_study": workflow.permitted(user, Step.STUDY, item),
         "uses": ArticleUse.objects.filter(article=item).count(),
         "is_live": item.is_live(),
+        "expected": expected_actors(item) if sees_workflow(user) else [],
     }
     return render(request, "kb/article.html", context)
 

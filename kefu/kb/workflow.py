@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kefu.audit.signals import lock_row
 from kefu.core.errors import IllegalTransition, StaleObject
-from kefu.kb.access import can_read
+from kefu.kb.access import can_read, may_issue
 from kefu.kb.choices import EDITABLE_STATES, TRANSITIONS, Status, Step, transition
 from kefu.kb.models import (
     Article,
@@ -118,6 +118,21 @@ def _apply(article: Article, changes: dict[str, Any]) -> None:
     unknown = set(changes) - set(CONTENT_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    department = changes.get("issuing_department", article.issuing_department)
+    if (
+        "issuing_department" in changes
+        and getattr(department, "pk", None) != article.issuing_department_id
+        and not may_issue(department)
+    ):
+        raise ValidationError(
+            {
+                "issuing_department": _(
+                    "Nobody in %(department)s can confirm an article's wording. Choose the "
+                    "department that will confirm it, or leave it empty for the center."
+                )
+                % {"department": department}
+            }
+        )
     for name, value in changes.items():
         if isinstance(value, str):
             value = value.strip()
@@ -269,7 +284,9 @@ def draft_from_case(actor: User, ticket: Ticket, category: Category | None = Non
             "body": body,
             "wording": ticket.resolution,
             "business_line": ticket.business_line,
-            "issuing_department": ticket.department,
+            # The department that answered confirms the wording; if nobody there can, the
+            # center's manager does.
+            "issuing_department": ticket.department if may_issue(ticket.department) else None,
         },
     )
     return _finish(article, actor, Step.FROM_CASE, "", ticket.number)

@@ -77,6 +77,8 @@ STAFF: list[DemoStaff] = [
     DemoStaff("1050", "朱琳", "qa_inspector", "center", "team-qa", L.SENIOR, "13800001050"),
     DemoStaff("1060", "胡军", "supervisor", "center", None, L.SENIOR, "13800001060"),
     DemoStaff("1070", "郭强", "manager", "center", None, L.SENIOR, "13800001070"),
+    # A second manager: a manager's own export request is approved by another (R-SEC-2).
+    DemoStaff("1071", "钱敏", "manager", "center", None, L.SENIOR, "13800001071"),
     DemoStaff(
         "2001", "林涛", "department_handler", "city-service", None, L.INTERMEDIATE, "13900002001"
     ),

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kefu.sla.models import Calendar, CalendarOverride, Clock, Crossing, Policy, Target
 from kefu.sla.services import calendar_gaps
@@ -51,8 +53,43 @@ class CalendarOverrideAdmin(GapWarningMixin, admin.ModelAdmin):
     search_fields = ["note"]
 
 
+class TargetForm(forms.ModelForm):
+    """Short column headers: the inline's table has one column per field, and a long Chinese
+    header (等待客户期间暂停计时) was squeezed to one character per line. The full meaning is
+    in the help text, shown beside the header."""
+
+    class Meta:
+        model = Target
+        fields = [
+            "kind",
+            "duration",
+            "unit",
+            "calendar",
+            "warn_percent",
+            "pause_on_pending_customer",
+            "on_breach",
+        ]
+        labels = {
+            "pause_on_pending_customer": pgettext_lazy("SLA target column", "Pause"),
+            "warn_percent": pgettext_lazy("SLA target column", "Warn at %"),
+        }
+        help_texts = {
+            "pause_on_pending_customer": gettext_lazy(
+                "Pause the clock while the order waits on the customer (R-ESC-4)."
+            ),
+            "warn_percent": gettext_lazy(
+                "Raise the warning at this share of the allowed time (R-SLA-5)."
+            ),
+        }
+        widgets = {
+            "duration": forms.NumberInput(attrs={"style": "width: 6em"}),
+            "warn_percent": forms.NumberInput(attrs={"style": "width: 5em"}),
+        }
+
+
 class TargetInline(admin.TabularInline):
     model = Target
+    form = TargetForm
     extra = 0
     fields = [
         "kind",

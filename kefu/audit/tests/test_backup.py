@@ -203,3 +203,19 @@ def test_r_sec_4_postgresql_restore_into_a_fresh_database(
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+
+
+def test_the_archive_is_named_by_the_centers_clock(
+    org: Any, media: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """17:13 UTC is 01:13 the next day in Shanghai: the name says what the center's clocks say."""
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    moment = datetime(2026, 11, 30, 17, 13, 35, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    call_command("backup", output=str(tmp_path), verbosity=0)
+    assert [p.name for p in tmp_path.glob("kefu-backup-*")] == [
+        "kefu-backup-20261201-011335.tar.gz"
+    ]

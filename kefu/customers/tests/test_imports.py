@@ -224,3 +224,40 @@ def test_the_import_api(staff, django_capture_on_commit_callbacks):
         confirmed = api.post(f"/customers/imports/{body['id']}/confirm")
     assert confirmed.status_code == 200
     assert api.get(f"/customers/imports/{body['id']}").json()["created_rows"] == 1
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("13812345678", ["+8613812345678"]),
+        ("+86 138 1234 5678", ["+8613812345678"]),
+        ("138-1234-5678", ["+8613812345678"]),
+        ("(021)6675-0672", ["+862166750672"]),
+        ("+86 139 0000 2222", ["+8613900002222"]),
+        (
+            "13812345678，(021)6675-0672；+86 139 0000 2222\n"
+            "138-1234-5679/13812345670、13812345671",
+            [
+                "+8613812345678",
+                "+862166750672",
+                "+8613900002222",
+                "+8613812345679",
+                "+8613812345670",
+                "+8613812345671",
+            ],
+        ),
+    ],
+)
+def test_r_cus_1_phone_spellings_with_spaces_stay_one_number(cell, expected):
+    assert imports.split_phones(cell) == (expected, [])
+
+
+def test_r_cus_1_a_bad_spaced_number_is_reported_once_as_written():
+    assert imports.split_phones("+86 139 0000 22") == ([], ["+86 139 0000 22"])
+
+
+def test_r_cus_1_an_import_row_with_a_spaced_number_is_clean(staff):
+    job = imports.upload(
+        staff["supervisor"], csv_file([["陈先生", "+86 139 0000 2222", "", "", "", "", "", ""]])
+    )
+    assert job.errors == []

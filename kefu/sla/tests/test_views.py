@@ -176,3 +176,81 @@ def test_overrides_entered_by_administrators_move_working_day_limits(frozen, dis
     from kefu.sla.tests.conftest import cst
 
     assert resolve.due_at == cst(2026, 3, 7)  # Wed, Thu, Fri: Tuesday is off
+
+
+def _breaches(frozen, dispatched, count):
+    orders = [dispatched("A1", "III") for _ in range(count)]
+    frozen.advance(minutes=40)
+    sweep()
+    return orders
+
+
+def test_r_rep_4_the_sla_report_exports_to_excel(frozen, staff, dispatched, register, as_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    from kefu.sla.report import center_label
+
+    late = _breaches(frozen, dispatched, 1)[0]
+    register("A1", "III")  # kept by the center: no department, no handler
+    response = as_user(staff["statistician"]).get(
+        reverse("sla:report"), {"start": "2026-03-01", "end": "2026-03-31", "format": "xlsx"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="sla-report-20260301-20260331.xlsx"' in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert len(book.sheetnames) == 6  # summary, four tables, the breached orders
+    listing = book[book.sheetnames[-1]]
+    numbers = [row[0] for row in listing.iter_rows(min_row=2, values_only=True)]
+    assert late.number in numbers
+    departments = book[book.sheetnames[3]]
+    labels = [row[0] for row in departments.iter_rows(min_row=2, values_only=True)]
+    assert center_label() in labels
+    assert "—" not in labels
+
+
+def test_the_center_row_is_named_not_a_dash(frozen, staff, register, as_user):
+    from kefu.sla.report import center_label
+
+    register("A1", "III")
+    response = as_user(staff["manager"]).get(
+        reverse("sla:report"), {"start": "2026-03-01", "end": "2026-03-31"}
+    )
+    for code in ("department", "handler"):
+        labels = [r.label for r in response.context["groups"][code]]
+        assert center_label() in labels
+        assert "—" not in labels
+
+
+def test_the_breached_orders_are_paged(frozen, staff, dispatched, as_user, monkeypatch):
+    from kefu.sla import report
+
+    monkeypatch.setattr(report, "BREACHED_PAGE_SIZE", 2)
+    orders = _breaches(frozen, dispatched, 3)
+    client = as_user(staff["statistician"])
+    period = {"start": "2026-03-01", "end": "2026-03-31"}
+    first = client.get(reverse("sla:report"), period)
+    assert len(first.context["breached"]) == 2
+    assert 'data-testid="sla-breached-next"' in first.content.decode()
+    second = client.get(reverse("sla:report"), {**period, "page": 2})
+    shown = [c.ticket.number for c in first.context["breached"]] + [
+        c.ticket.number for c in second.context["breached"]
+    ]
+    assert sorted(shown) == sorted(o.number for o in orders)
+
+
+def test_the_policy_admin_has_short_target_headers(staff, as_user):
+    from kefu.sla.models import Policy
+
+    policy = Policy.objects.filter(targets__isnull=False).first()
+    page = (
+        as_user(staff["manager"])
+        .get(reverse("admin:sla_policy_change", args=[policy.pk]))
+        .content.decode()
+    )
+    assert "等待客户期间暂停计时" not in page
+    assert "pause while waiting on the customer" not in page.lower()
+    assert "R-ESC-4" in page  # the full meaning, as the column's help text
+    assert "white-space: nowrap" in page
