@@ -76,3 +76,6 @@ PROFILE_FIELDS: tuple[tuple[str, Any], ...] = (
     ("birthday", _("Birthday")),
     ("occupation", _("Occupation")),
 )
+
+# The longest text each profile detail may have (the customer record's limits).
+PROFILE_LIMITS: dict[str, int] = {"email": 254, "address": 200, "occupation": 100}

@@ -5,9 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from kefu.callbacks.choices import PROFILE_FIELDS, Outcome, Score, SecondaryReason
+from kefu.callbacks import reports
+from kefu.callbacks.choices import (
+    PROFILE_FIELDS,
+    PROFILE_LIMITS,
+    Outcome,
+    ReportKind,
+    Score,
+    SecondaryReason,
+)
 from kefu.callbacks.services import ProblemBack, Secondary
 from kefu.core.forms import StyledFormMixin
 from kefu.org.choices import DepartmentKind
@@ -15,6 +25,40 @@ from kefu.org.models import Department, User
 from kefu.tickets.choices import Level
 from kefu.tickets.forms import LevelQuestions
 from kefu.tickets.models import BusinessLine, Nature, SuggestionSubject
+
+# --- What was typed into a panel form that failed: kept for the next page (PRG) -------------
+
+TYPED_KEY = "callbacks.typed"
+
+
+def keep_typed(request: Any, number: str, name: str, errors: dict[str, list[str]]) -> None:
+    """Keep what was typed into the order page's form ``name``, with the service's field
+    errors, for the page the view redirects to: nothing typed is lost on an error."""
+    data = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
+    kept = request.session.get(TYPED_KEY, {})
+    kept[f"{number}:{name}"] = {"data": data, "errors": errors}
+    request.session[TYPED_KEY] = kept
+
+
+def typed_form(
+    request: Any, number: str, name: str, form_class: type[forms.Form], version: int, **kwargs: Any
+) -> forms.Form | None:
+    """The form ``name`` bound to what was kept for it, with its errors; None if nothing was
+    kept. Taken once: a reload shows empty forms again. The version is the order's current
+    one (the page shows the order as it is now)."""
+    kept = request.session.get(TYPED_KEY, {})
+    entry = kept.pop(f"{number}:{name}", None)
+    if entry is None:
+        return None
+    request.session[TYPED_KEY] = kept
+    data = MultiValueDict(entry["data"])
+    data.setlist("version", [str(version)])
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    for field, messages in entry["errors"].items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+    return form
 
 
 class VersionForm(StyledFormMixin, forms.Form):
@@ -44,17 +88,31 @@ class SatisfiedForm(VersionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, label in PROFILE_FIELDS:
-            self.fields[f"profile_{name}"] = forms.CharField(
-                label=label, required=False, max_length=200
-            )
-            self.fields[f"profile_{name}"].widget.attrs["class"] = "form-control"
+            field: forms.Field
+            if name == "email":
+                field = forms.EmailField(label=label, required=False, max_length=254)
+            elif name == "birthday":
+                field = forms.DateField(
+                    label=label,
+                    required=False,
+                    widget=forms.DateInput(attrs={"type": "date"}),
+                    error_messages={"invalid": _("Enter the birthday as a date (YYYY-MM-DD).")},
+                )
+            else:
+                field = forms.CharField(
+                    label=label, required=False, max_length=PROFILE_LIMITS.get(name, 200)
+                )
+            field.widget.attrs["class"] = "form-control"
+            self.fields[f"profile_{name}"] = field
 
     def profile(self) -> dict[str, str]:
-        return {
-            name: self.cleaned_data.get(f"profile_{name}", "")
-            for name, _label in PROFILE_FIELDS
-            if self.cleaned_data.get(f"profile_{name}")
-        }
+        """The details as text (the birthday as an ISO date); the service checks them again."""
+        values = {}
+        for name, _label in PROFILE_FIELDS:
+            value = self.cleaned_data.get(f"profile_{name}")
+            if value:
+                values[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        return values
 
 
 def _departments() -> Any:
@@ -104,7 +162,9 @@ class UnreachableForm(VersionForm):
 
 class SecondaryForm(StyledFormMixin, forms.Form):
     reason = forms.ChoiceField(label=_("The customer complains"), choices=SecondaryReason.choices)
-    title = forms.CharField(label=_("Summary"), max_length=200)
+    title = forms.CharField(
+        label=pgettext_lazy("the order's one-line title", "Summary"), max_length=200
+    )
     description = forms.CharField(
         label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -177,4 +237,21 @@ class PeriodForm(StyledFormMixin, forms.Form):
         data = super().clean() or {}
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", _("The end comes after the start."))
+        return data
+
+
+class ProduceForm(PeriodForm):
+    """A report to produce now (R-CB-6): its kind and period, checked as the service does."""
+
+    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
+    new_version = forms.BooleanField(label=_("Correction (new version)"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors or not all(data.get(k) for k in ("kind", "start", "end")):
+            return data
+        for field, message in reports.period_errors(
+            data["kind"], data["start"], data["end"], reports.center_today()
+        ).items():
+            self.add_error(field, message)
         return data

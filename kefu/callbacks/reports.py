@@ -11,9 +11,11 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kefu.callbacks import metrics
 from kefu.callbacks.choices import DISSATISFIED_MAX, DONE_STATUSES, ReportKind, SuggestionStatus
@@ -41,6 +43,49 @@ def last_month(now: datetime | None = None) -> tuple[date, date]:
     first = local.replace(day=1)
     previous = (first - timedelta(days=1)).replace(day=1)
     return previous, first
+
+
+def _next_month(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def period_errors(kind: str, start: date, end: date, today: date) -> dict[str, str]:
+    """R-CB-6, R-REP-3: what is wrong with producing ``kind`` for [start, end) on ``today``
+    (center time). A report is frozen once produced, so its period must have ended; the
+    weekly summary covers one Monday–Sunday week, the monthly analysis one calendar month."""
+    errors: dict[str, str] = {}
+    if end <= start:
+        return {"end": _("The end comes after the start.")}
+    if kind == ReportKind.WEEKLY_SATISFACTION:
+        monday = start - timedelta(days=start.weekday())
+        if start != monday or end != start + timedelta(days=7):
+            errors["start"] = _(
+                "A weekly summary covers one week, Monday to Sunday: from a Monday to the "
+                "Monday after (for example %(start)s to %(end)s)."
+            ) % {"start": monday, "end": monday + timedelta(days=7)}
+    elif kind == ReportKind.MONTHLY_SATISFACTION:
+        first = start.replace(day=1)
+        if start != first or end != _next_month(first):
+            errors["start"] = _(
+                "A monthly analysis covers one calendar month: from the 1st to the 1st of the "
+                "next month (for example %(start)s to %(end)s)."
+            ) % {"start": first, "end": _next_month(first)}
+    if end > today:
+        errors["end"] = _(
+            "This period has not ended yet: a report is frozen once produced, so it is "
+            "produced after its last day (to %(today)s at the latest)."
+        ) % {"today": today}
+    return errors
+
+
+def check_period(kind: str, start: date, end: date, today: date | None = None) -> None:
+    errors = period_errors(kind, start, end, today or center_today())
+    if errors:
+        raise ValidationError(errors)
+
+
+def center_today() -> date:
+    return timezone.localtime(timezone.now(), center_tz()).date()
 
 
 # --- Callback rates (R-CB-1) --------------------------------------------------------------------
@@ -178,11 +223,13 @@ def classification(start: date, end: date) -> dict[str, Any]:
                 "resolution_hours": round(sum(hours) / len(hours), 1) if hours else None,
             }
         )
-    return {
+    table = {
         "period": [start.isoformat(), end.isoformat()],
         "rows": rows,
         "total": sum(r["count"] for r in rows),
     }
+    table["totals"] = classification_totals(table)
+    return table
 
 
 def suggestion_summary(start: date, end: date) -> dict[str, Any]:
@@ -209,13 +256,24 @@ BUILDERS = {
 
 
 def produce(
-    kind: str, start: date, end: date, *, actor: User | None = None, new_version: bool = False
+    kind: str,
+    start: date,
+    end: date,
+    *,
+    actor: User | None = None,
+    new_version: bool = False,
+    now: datetime | None = None,
 ) -> tuple[Report, bool]:
     """Store the report of ``kind`` for [start, end) once; returns (report, created).
 
     Several workers may run the same schedule: the unique constraint decides, and the loser
     returns the stored row. ``new_version`` writes a correction (R-REP-3) beside the old one.
+    Refused (``ValidationError`` by field) for a period that has not ended or is not the
+    kind's own (``period_errors``); ``now`` is the scheduler's clock.
     """
+    if kind not in ReportKind.values:
+        raise ValidationError({"kind": _("Choose the report.")})
+    check_period(kind, start, end, timezone.localtime(now or timezone.now(), center_tz()).date())
     existing = Report.objects.filter(kind=kind, period_start=start).order_by("-version").first()
     if existing is not None and not new_version:
         return existing, False
@@ -240,6 +298,16 @@ def produce(
             status=SuggestionStatus.CLASSIFIED,
         ).update(status=SuggestionStatus.REPORTED, report=report)
     return report, True
+
+
+def classification_totals(data: dict[str, Any]) -> dict[str, int]:
+    """The 合计 row of a classification table (the page and the workbook show the same)."""
+    rows = data.get("rows", [])
+    return {
+        "count": data.get("total", sum(r["count"] for r in rows)),
+        "substantiated": sum(r["substantiated"] for r in rows),
+        "unsubstantiated": sum(r["unsubstantiated"] for r in rows),
+    }
 
 
 # --- Excel (R-REP-4) ------------------------------------------------------------------------------
@@ -268,7 +336,7 @@ def workbook(report: Report) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = str(_("Summary"))[:31]
+    sheet.title = pgettext("report sheet: the overview", "Summary")[:31]
     sheet.append([str(report.get_kind_display())])
     sheet.append(
         [_("From"), report.period_start.isoformat(), _("To"), report.period_end.isoformat()]
@@ -278,7 +346,7 @@ def workbook(report: Report) -> bytes:
     )
     data = report.data
     rate_head = [
-        _("Group"),
+        pgettext("report column: department or order type", "Group"),
         _("Owed"),
         _("Done"),
         _("Callback rate %"),
@@ -333,9 +401,22 @@ def workbook(report: Report) -> bytes:
                     r["resolution_hours"],
                 ]
             )
+        totals = classification_totals(data)
+        table.append(
+            [
+                _("Total"),
+                None,
+                None,
+                None,
+                totals["count"],
+                totals["substantiated"],
+                totals["unsubstantiated"],
+                None,
+            ]
+        )
     else:
         table = book.create_sheet(str(_("Suggestions"))[:31])
-        table.append([_("Subject"), _("Number"), _("Summary")])
+        table.append([_("Subject"), _("Number"), pgettext("the order's one-line title", "Summary")])
         for subject, block in data["by_subject"].items():
             for item in block["items"]:
                 table.append([subject, item["number"], item["title"]])

@@ -8,7 +8,7 @@ through ``kefu.tickets.actions`` (close, second dispatch, register, manager hotl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,10 +18,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.callbacks import timeline
 from kefu.callbacks.choices import (
     DISSATISFIED_MAX,
     FAILED_OUTCOMES,
     PROFILE_FIELDS,
+    PROFILE_LIMITS,
     CallbackStatus,
     Outcome,
     Score,
@@ -40,6 +42,8 @@ from kefu.callbacks.models import (
     Suggestion,
 )
 from kefu.core.errors import IllegalTransition
+from kefu.customers import services as customer_services
+from kefu.customers.services import normalise_email
 from kefu.org.models import Department, User
 from kefu.tickets import actions
 from kefu.tickets.actions import complaints as order_records
@@ -180,13 +184,15 @@ def record_attempt(
     attempt = Attempt.objects.create(
         callback=callback, at=when, outcome=outcome, note=note.strip(), surveyor=actor
     )
-    label = Outcome(outcome).label
+    data = {"outcome": outcome, "round": callback.round, "contacted_at": when.isoformat()}
+    if note.strip():
+        data["note"] = note.strip()
     order_records.record_callback_event(
         actor,
         ticket,
         order_records.CALLBACK_ATTEMPT,
-        f"{_('Callback attempt')}: {label}" + (f"\n{note.strip()}" if note.strip() else ""),
-        data={"outcome": outcome, "round": callback.round, "contacted_at": when.isoformat()},
+        timeline.attempt_text(data),
+        data=data,
         customer_contact=outcome == Outcome.REACHED,
         expected_version=expected_version,
     )
@@ -194,15 +200,72 @@ def record_attempt(
 
 
 def _profile(consent: bool, profile: dict[str, Any] | None) -> dict[str, str]:
+    """R-CB-3: the profile details, checked field by field (errors keyed ``profile_<name>``,
+    as the form names them); stored as text, the birthday as an ISO date."""
     values = {k: str(v).strip() for k, v in (profile or {}).items() if str(v or "").strip()}
     unknown = set(values) - {name for name, _label in PROFILE_FIELDS}
     if unknown:
-        raise ValidationError({"profile": _("Unknown profile details: %s") % ", ".join(unknown)})
+        raise ValidationError(
+            {"profile": _("Unknown profile details: %s") % ", ".join(sorted(unknown))}
+        )
     if values and not consent:
         raise ValidationError(
             {"profile_consent": _("Profile details are kept only with the customer's consent.")}
         )
+    errors: dict[str, str] = {}
+    if "email" in values:
+        try:
+            values["email"] = normalise_email(values["email"])
+        except ValidationError:
+            errors["profile_email"] = _("Enter a valid e-mail address.")
+    if "birthday" in values:
+        try:
+            birthday = date.fromisoformat(values["birthday"])
+        except ValueError:
+            errors["profile_birthday"] = _("Enter the birthday as a date (YYYY-MM-DD).")
+        else:
+            if birthday > timezone.localdate():
+                errors["profile_birthday"] = _("The birthday cannot be in the future.")
+            values["birthday"] = birthday.isoformat()
+    for name, limit in PROFILE_LIMITS.items():
+        if len(values.get(name, "")) > limit:
+            errors[f"profile_{name}"] = _("At most %(limit)d characters.") % {"limit": limit}
+    if errors:
+        raise ValidationError(errors)
     return values
+
+
+def _to_customer_record(actor: User, ticket: Ticket, details: dict[str, str]) -> bool:
+    """R-CB-3: the details the customer agreed to give reach their customer record, through
+    kefu.customers (the e-mail is added to the contacts, the address and birthday replace
+    the record's). Occupation has no field on the record and stays with the callback.
+    Returns whether the record was updated.
+
+    ``update_customer`` asks for ``customers.edit``, which the callback surveyor does not
+    hold; without it the details stay with the callback (see the report of this change)."""
+    customer = ticket.customer
+    wanted = {k: v for k, v in details.items() if k in {"email", "address", "birthday"}}
+    if customer is None or customer.merged_into_id or not wanted:
+        return False
+    if not actor.has_perm("customers.edit"):
+        return False
+    data = customer_services.current_data(customer)
+    if "email" in wanted and wanted["email"] not in data.emails:
+        data.emails = [*data.emails, wanted["email"]]
+    if "address" in wanted:
+        data.address = wanted["address"]
+    if "birthday" in wanted:
+        data.birthday = date.fromisoformat(wanted["birthday"])
+    try:
+        customer_services.update_customer(actor, customer, data)
+    except ValidationError as error:  # the record itself is incomplete: say so on the form
+        raise ValidationError(
+            {
+                "profile": _("The customer record could not be updated: %(why)s")
+                % {"why": " ".join(error.messages)}
+            }
+        ) from error
+    return True
 
 
 def _score(score: Any) -> int:
@@ -235,9 +298,11 @@ def close_satisfied(
     details = _profile(profile_consent, profile)
     callback = _locked_round(ticket)
     _reached(callback)
-    label = Score(value).label
-    note = f"{_('Satisfaction')}: {value} {label}" + (f"\n{comment.strip()}" if comment else "")
-    actions.close(actor, ticket, note, expected_version=expected_version)
+    note = _("Satisfaction: %(score)d %(label)s") % {"score": value, "label": Score(value).label}
+    if comment.strip():
+        note += "\n" + comment.strip()
+    actions.close_after_callback(actor, ticket, note, expected_version=expected_version)
+    _to_customer_record(actor, ticket, details)
     callback.score, callback.comment = value, comment.strip()
     callback.profile_consent, callback.profile = profile_consent, details
     _end(callback, actor, CallbackStatus.SATISFIED)
@@ -271,8 +336,11 @@ def close_unreachable(
                 % {"n": settings.max_failed_attempts}
             }
         )
-    actions.close(
-        actor, ticket, f"{_('Closed as unreachable')}: {text}", expected_version=expected_version
+    actions.close_after_callback(
+        actor,
+        ticket,
+        _("Closed as unreachable: %(reason)s") % {"reason": text},
+        expected_version=expected_version,
     )
     callback.unreachable_reason = text
     _end(callback, actor, CallbackStatus.UNREACHABLE)
@@ -316,22 +384,29 @@ def second_dispatch(
     if errors:
         raise ValidationError(errors)
     _reached(callback)
+    facts = {
+        "score": value,
+        "problem_back": data.problem_back,
+        "round": callback.round,
+        "cause": data.cause.strip(),
+        "remedy": data.remedy.strip(),
+    }
     order_records.record_callback_event(
         actor,
         ticket,
         order_records.PROBLEM_BACK,
-        f"{_('Cause')}: {data.cause.strip()}\n{_('Apology / explanation / remedy')}: "
-        f"{data.remedy.strip()}",
-        data={"score": value, "problem_back": data.problem_back, "round": callback.round},
+        timeline.problem_back_text(facts),
+        data=facts,
         expected_version=expected_version,
     )
-    draft = actions.submit_dispatch_draft(
+    # R-CB-4 with R-CLS-6: a senior agent reviews the draft (see the action's docstring).
+    draft = actions.submit_second_dispatch(
         actor,
         ticket,
+        expected_version=None,
         department=data.department or (original.department if original else None),
         handler=data.handler,
         instructions=data.instructions.strip() or data.cause.strip(),
-        expected_version=None,
     )
     callback.score, callback.comment = value, data.comment.strip()
     _end(callback, actor, CallbackStatus.SECOND_DISPATCH)
@@ -362,13 +437,13 @@ def _warn(
         issued_by=actor,
         issued_at=timezone.now(),
     )
+    facts = {
+        "warned_department": department.name,  # not "department": that key means a dispatch
+        "warning": warning.pk,
+        "text": text,
+    }
     order_records.system_event(
-        ticket,
-        actor,
-        order_records.DEPARTMENT_WARNING,
-        f"{_('Written warning to')} {department.name}: {text}",
-        warned_department=department.name,  # not "department": that key means a dispatch
-        warning=warning.pk,
+        ticket, actor, order_records.DEPARTMENT_WARNING, timeline.warning_text(facts), **facts
     )
     from kefu.notifications.services import notify
 
@@ -436,7 +511,7 @@ def record_post_call_rating(
             ticket,
             actor,
             order_records.POST_CALL_RATING,
-            f"{_('Post-call rating')}: {value} {Score(value).label}",
+            timeline.rating_text({"score": value}),
             score=value,
             call_id=call_id,
         )
@@ -577,12 +652,13 @@ def register_secondary(actor: User, original: Ticket, data: Secondary) -> Second
         created_by=actor,
         created_at=timezone.now(),
     )
+    facts = {"secondary": ticket.number, "reason": data.reason}
     order_records.system_event(
         original,
         actor,
         order_records.SECONDARY_COMPLAINT,
-        f"{_('Secondary complaint')} {ticket.number}: {SecondaryReason(data.reason).label}",
-        secondary=ticket.number,
+        timeline.secondary_text(facts),
+        **facts,
     )
     if repeated or data.refuses_answer:
         to_hotline(actor, link)
@@ -645,9 +721,23 @@ def create_suggestion(ticket: Ticket) -> Suggestion:
     return Suggestion.objects.create(ticket=ticket, subject=ticket.suggestion_subject)
 
 
-def suggestions_for(user: User) -> QuerySet[Suggestion]:
-    """The editor and management see every suggestion; an agent sees those they registered."""
-    qs = Suggestion.objects.select_related("ticket", "subject", "ticket__registered_by")
+# The suggestions page's filter: value → the statuses it shows (None: every status).
+SUGGESTION_FILTERS: dict[str, frozenset[str] | None] = {
+    "unclassified": frozenset({SuggestionStatus.REGISTERED}),
+    "classified": frozenset({SuggestionStatus.CLASSIFIED, SuggestionStatus.REPORTED}),
+    "all": None,
+}
+
+
+def suggestions_for(user: User, show: str = "all") -> QuerySet[Suggestion]:
+    """The editor and management see every suggestion; an agent sees those they registered.
+    ``show`` is a key of ``SUGGESTION_FILTERS`` (unknown: all)."""
+    qs = Suggestion.objects.select_related(
+        "ticket", "subject", "ticket__registered_by", "classified_by"
+    )
+    statuses = SUGGESTION_FILTERS.get(show)
+    if statuses is not None:
+        qs = qs.filter(status__in=statuses)
     if user.has_perm("suggestions.classify") or user.has_perm("reports.view"):
         return qs.order_by("-ticket__received_at")
     return qs.filter(ticket__registered_by=user).order_by("-ticket__received_at")

@@ -89,7 +89,7 @@ def run_weekly(now: datetime | None = None) -> list[Report]:
         ReportKind.COMPLAINT_CLASSIFICATION,
         ReportKind.SUGGESTION_SUMMARY,
     ):
-        report, created = reports.produce(kind, start, end)
+        report, created = reports.produce(kind, start, end, now=now)
         made.append(report)
         if created:
             if kind == ReportKind.SUGGESTION_SUMMARY:
@@ -105,7 +105,7 @@ def run_monthly(now: datetime | None = None) -> Report | None:
     if local.day != CallbackSettings.current().monthly_report_day:
         return None
     start, end = reports.last_month(now)
-    report, created = reports.produce(ReportKind.MONTHLY_SATISFACTION, start, end)
+    report, created = reports.produce(ReportKind.MONTHLY_SATISFACTION, start, end, now=now)
     if created:
         _announce(report, _people("manager", "callback_surveyor", "statistician"))
     return report

@@ -12,22 +12,24 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.callbacks import reports, services
-from kefu.callbacks.choices import ReportKind
 from kefu.callbacks.forms import (
     AttemptForm,
     ClassifyForm,
     LevelHelperForm,
     PeriodForm,
+    ProduceForm,
     RecordForm,
     SatisfiedForm,
     SecondaryForm,
     SecondDispatchForm,
     UnreachableForm,
+    keep_typed,
 )
 from kefu.callbacks.levels import center_resolves, propose_level
 from kefu.callbacks.models import ComplaintRecord, Report, Suggestion
@@ -36,7 +38,7 @@ from kefu.core.types import AuthedRequest
 from kefu.lib import center_time
 from kefu.org.choices import DepartmentKind
 from kefu.org.models import Department
-from kefu.tickets.access import access_ticket
+from kefu.tickets.access import access_ticket, is_visible
 from kefu.tickets.choices import Level
 from kefu.tickets.models import Ticket
 
@@ -91,6 +93,12 @@ def _period(request: AuthedRequest) -> tuple[PeriodForm, Any, Any]:
 def statistics(request: AuthedRequest) -> HttpResponse:
     if not _may_see_stats(request.user):
         raise PermissionDenied
+    return _statistics_page(request, None)
+
+
+def _statistics_page(
+    request: AuthedRequest, produce_form: ProduceForm | None, status: int = 200
+) -> HttpResponse:
     form, start, end = _period(request)
     warnings = services.warning_counts(center_time.day_start(start), center_time.day_start(end))
     all_warnings = services.warning_counts()
@@ -99,6 +107,9 @@ def statistics(request: AuthedRequest) -> HttpResponse:
         {"department": d, "period": warnings.get(d.pk, 0), "total": all_warnings.get(d.pk, 0)}
         for d in departments
     ]
+    if produce_form is None:
+        week = reports.last_week()
+        produce_form = ProduceForm(initial={"start": week[0], "end": week[1]})
     return render(
         request,
         "callbacks/statistics.html",
@@ -111,8 +122,9 @@ def statistics(request: AuthedRequest) -> HttpResponse:
             "assessment": assessment,
             "reports": Report.objects.order_by("-produced_at")[:50],
             "may_produce": request.user.has_perm("reports.produce"),
-            "kinds": ReportKind.choices,
+            "produce_form": produce_form,
         },
+        status=status,
     )
 
 
@@ -142,19 +154,24 @@ def report_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("reports.produce", raise_exception=True)
 def produce(request: AuthedRequest) -> HttpResponse:
-    """A statistician produces a report for a period now (the worker does so on schedule)."""
-    form = PeriodForm(request.POST)
-    kind = request.POST.get("kind", "")
-    if kind not in ReportKind.values or not form.is_valid():
-        messages.error(request, _("Choose the report and a valid period."))
-        return redirect("callbacks:statistics")
-    row, created = reports.produce(
-        kind,
-        form.cleaned_data["start"],
-        form.cleaned_data["end"],
-        actor=request.user,
-        new_version=request.POST.get("new_version") == "1",
-    )
+    """A statistician produces a report for an ended period now (the worker does so on
+    schedule); a wrong period comes back with the field's error."""
+    form = ProduceForm(request.POST)
+    if not form.is_valid():
+        return _statistics_page(request, form, status=400)
+    try:
+        row, created = reports.produce(
+            form.cleaned_data["kind"],
+            form.cleaned_data["start"],
+            form.cleaned_data["end"],
+            actor=request.user,
+            new_version=form.cleaned_data["new_version"],
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+        return _statistics_page(request, form, status=400)
     if not created:
         messages.info(request, _("This report was already produced; it is shown unchanged."))
     return redirect("callbacks:report", pk=row.pk)
@@ -165,13 +182,30 @@ def produce(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def suggestions(request: AuthedRequest) -> HttpResponse:
-    rows = services.suggestions_for(request.user)[:200]
+    """R-SUG-1: the editor's worklist (unclassified first by default) and the agent's own.
+    Each row carries the suggestion's text; its order is linked only for those who may open
+    it (the knowledge editor may not)."""
+    may_classify = request.user.has_perm("suggestions.classify")
+    default = "unclassified" if may_classify else "all"
+    show = request.GET.get("show", default)
+    if show not in services.SUGGESTION_FILTERS:
+        show = default
+    rows = [
+        (s, is_visible(request.user, s.ticket))
+        for s in services.suggestions_for(request.user, show)[:200]
+    ]
     return render(
         request,
         "callbacks/suggestions.html",
         {
             "rows": rows,
-            "may_classify": request.user.has_perm("suggestions.classify"),
+            "show": show,
+            "filters": [
+                ("unclassified", _("Not yet classified")),
+                ("classified", _("Classified")),
+                ("all", _("All")),
+            ],
+            "may_classify": may_classify,
             "form": ClassifyForm(auto_id="classify_%s"),
         },
     )
@@ -190,7 +224,7 @@ def classify(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Done."))
     else:
         messages.error(request, _("Choose the subject."))
-    return redirect("callbacks:suggestions")
+    return redirect(f"{reverse('callbacks:suggestions')}?show={request.POST.get('show', '')}")
 
 
 # --- The level helper (R-CLS-4) -------------------------------------------------------------------
@@ -282,14 +316,19 @@ def step(request: AuthedRequest, number: str, name: str) -> HttpResponse:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        keep_typed(request, number, name, {})
         return redirect("tickets:detail", number=number)
     try:
         result = run(request.user, ticket, form)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
+        keep_typed(
+            request, number, name, error.message_dict if hasattr(error, "error_dict") else {}
+        )
     except (IllegalTransition, StaleObject, PermissionDenied) as error:
         messages.error(request, str(error) or _("You are not allowed to do this on this order."))
+        keep_typed(request, number, name, {})
     else:
         messages.success(request, _("Done."))
         if name == "secondary":

@@ -64,7 +64,7 @@ def all_events() -> list[Event]:
 register("sla.warning", _("Time limit warning (80 % of the time used)"))
 register("sla.alarm", _("Time limit breached (alarm)"), email=True)
 register("sla.urge", _("Urge to act on an overdue order"), email=True, sms=True)
-register("sla.escalated", _("Order escalated to you"), email=True)
+register("sla.escalated", _("Order escalated"), email=True)
 register("sla.manager_hotline", _("Order handed to the manager hotline"), email=True, sms=True)
 
 # --- Work orders -------------------------------------------------------------------------------
@@ -72,6 +72,8 @@ register("tickets.dispatched", _("Order dispatched to you"), email=True)
 register("tickets.follow_up", _("Follow-up or withdrawal on an order you handle"), email=True)
 register("tickets.sent_back", _("Your draft or feedback was sent back"))
 register("tickets.review_needed", _("Urgent or VIP draft awaiting review"))
+register("tickets.help_requested", _("A handler asks for help with an order"))
+register("tickets.fed_back", _("A handler fed back on an order you own"))
 
 # --- Knowledge base ----------------------------------------------------------------------------
 register("kb.published", _("Knowledge article published"))

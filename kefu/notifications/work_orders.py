@@ -5,6 +5,9 @@ The actions in ``kefu.tickets.actions`` call these inside their transaction, aft
 * dispatched (directly, or a reviewed draft approved) → the handler it is dispatched to;
 * a follow-up 追单 or withdrawal 退单 approved → the handler of the running dispatch;
 * a draft sent back → the agent who drafted it; the handler's feedback sent back → the handler;
+* the handler asks for help (R-WO-7) → their superior, and the order's first-contact owner, who
+  reports to the center;
+* the handler feeds back (R-WO-6) → the order's first-contact owner, who confirms it (R-WO-8);
 * a draft awaiting review → the senior agents who may review it, **only when the order is urgent
   or of a VIP/major customer** (R-CLS-5, R-CLS-6): every other draft waits in the review queue,
   which the senior agents watch anyway, so telling all of them about each one would be noise.
@@ -118,6 +121,40 @@ def feedback_sent_back(actor: User, ticket: Ticket, reason: str) -> int:
         ticket,
         gettext_noop("Your feedback on order %(number)s was sent back: not resolved yet"),
         reason,
+    )
+
+
+def help_requested(actor: User, ticket: Ticket, superior: User | None, reason: str) -> int:
+    """R-WO-7: the superior takes it up at once; the center (the order's owner) is told."""
+    written = _tell(
+        [superior],
+        actor,
+        "tickets.help_requested",
+        ticket,
+        gettext_noop("%(name)s asks you for help with order %(number)s: %(title)s"),
+        reason,
+    )
+    if superior is None or superior.pk != ticket.owner_id:
+        written += _tell(
+            [ticket.owner],
+            actor,
+            "tickets.help_requested",
+            ticket,
+            gettext_noop("%(name)s asked their superior for help with order %(number)s"),
+            reason,
+        )
+    return written
+
+
+def fed_back(actor: User, ticket: Ticket, solution: str) -> int:
+    """R-WO-8: the first-contact owner confirms the handler's result (R-WO-10)."""
+    return _tell(
+        [ticket.owner],
+        actor,
+        "tickets.fed_back",
+        ticket,
+        gettext_noop("%(name)s fed back on order %(number)s: confirm the result"),
+        solution,
     )
 
 

@@ -66,7 +66,7 @@ MARKER = "demo"  # key in the "registered" event's data
 
 AGENTS = ["1001", "1002", "1003", "1004"]
 SENIORS = ["1020", "1021"]
-TEXT_CLERK, RECORDING_CLERK, SURVEYOR = "1040", "1041", "1030"
+TEXT_CLERK, RECORDING_CLERK = "1040", "1041"
 COMPLAINED_HANDLER = "2001"
 DEFAULT_DEPARTMENTS = {"A1": "city-service", "A2": "group-market", "B": "market-ops", "C": "media"}
 RESPONSIBLE = {
@@ -791,7 +791,6 @@ URGENT_REASONS = [
     "客户情绪激动，表示将向媒体反映，加急处理。",
     "已有媒体关注此事，加急处理。",
 ]
-CLOSE_NOTES = ["回访客户，对处理结果满意。", "回访客户，基本满意。", "回访三次未接通，按规定结单。"]
 
 # Reached states by days since received (0 = today): the older an order, the further it has
 # come. "withdrawn" is closed at the customer's request (R-WO-5).
@@ -1226,15 +1225,13 @@ class _Loader:
             actor, ticket, plan.scenario.answer.format(**values), expected_version=ticket.version
         )
         if plan.target == "closed":
-            self.close(ticket)
+            self.leave_for_callback(ticket)
 
-    def close(self, ticket: Ticket) -> Ticket:
-        rng = self.rng
-        owner = self.center_actor(ticket)
-        closer = self.user(SURVEYOR) if rng.random() < 0.75 else owner
-        return actions.close(
-            closer, ticket, rng.choice(CLOSE_NOTES), expected_version=ticket.version
-        )
+    def leave_for_callback(self, ticket: Ticket) -> Ticket:
+        """An order meant to end closed is left awaiting its callback: kefu.callbacks.demo calls
+        it back through the callback services, whose outcome closes it (R-CB-1). Closing it here
+        would record its callback as missed."""
+        return ticket
 
     def department_for(self, plan: Plan) -> tuple[Department | None, User | None]:
         """Where the dispatch goes and to whom. The routing default (R-WO-2) named explicitly,
@@ -1376,7 +1373,7 @@ class _Loader:
                 # R-CB-4 二次派单: the callback found the problem back; drafted for review.
                 self.redispatch(ticket, actor)
             return
-        self.close(ticket)
+        self.leave_for_callback(ticket)
 
     def feed_back(
         self, plan: Plan, ticket: Ticket, handler: User, values: dict[str, Any]

@@ -3,8 +3,9 @@
 Reads only. For each move that ``choices.TRANSITIONS`` allows from the order's state, the user
 needs the move's permission on the order (the same check the action makes, through
 ``actions.permitted``) and the few conditions the action checks before it changes anything
-(the route of R-WO-2, the author of a draft not reviewing it, one draft at a time). The action
-remains the authority: a move listed here can still fail on a stale version or bad input.
+(the route of R-WO-2, the author of a draft not reviewing it, one draft at a time, no plain
+close while a callback is owed). The action remains the authority: a move listed here can still
+fail on a stale version or bad input.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from kefu.tickets import actions
+from kefu.tickets.actions.center import callback_open
 from kefu.tickets.choices import TRANSITIONS, Move, RouteAction
 from kefu.tickets.models import Ticket
 from kefu.tickets.queries import pending_draft
@@ -58,12 +60,34 @@ def allowed_moves(user: Any, ticket: Ticket) -> list[str]:
             )
             if route_action != needed:
                 continue
+        if move in {Move.SUBMIT_DRAFT, Move.DISPATCH}:
+            # R-WO-2, R-CLS-4: what the center resolves or closes politely is not dispatched;
+            # an inquiry the center answers may still be sent out by a senior agent who names
+            # the department (``dispatch_override``).
+            if route_action is None:
+                route_action = actions.route_for(ticket.call_type, ticket.level).action
+            if route_action == RouteAction.CLOSE_POLITELY:
+                continue
+            if route_action == RouteAction.CENTER and not (
+                move == Move.DISPATCH and dispatch_override(ticket, route_action)
+            ):
+                continue
+        if move == Move.CLOSE and callback_open(ticket):
+            continue  # R-CB-1: the callback panel's outcomes close it
         if move in {Move.APPROVE_DRAFT, Move.SEND_BACK_DRAFT} and not may_review(user, ticket):
             continue
         if move == Move.WITHDRAW and ticket.has_pending_draft:
             continue
         found.append(str(move))
     return found
+
+
+def dispatch_override(ticket: Ticket, route_action: str | None = None) -> bool:
+    """Whether dispatching the order goes against its route, allowed only with the department
+    named (``actions.dispatch.check_route``): an order the center answers that is no complaint."""
+    if route_action is None:
+        route_action = actions.route_for(ticket.call_type, ticket.level).action
+    return route_action == RouteAction.CENTER and not ticket.call_type.is_complaint
 
 
 def may_review(user: Any, ticket: Ticket) -> bool:

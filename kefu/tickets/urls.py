@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.tickets.views import detail, intake, queues
+from kefu.tickets.views import detail, files, intake, queues
 
 app_name = "tickets"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("screen-pop/", intake.screen_pop, name="screen_pop"),
     path("<str:number>/", detail.detail, name="detail"),
     path("<str:number>/do/<str:move>/", detail.do_move, name="move"),
+    path("<str:number>/files/<int:pk>/", files.attachment, name="attachment"),
 ]

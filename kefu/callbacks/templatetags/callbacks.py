@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from kefu.callbacks import services
+from kefu.callbacks import services, timeline
 from kefu.callbacks.choices import DISSATISFIED_MAX, CallbackStatus, Outcome
 from kefu.callbacks.forms import (
     AttemptForm,
@@ -15,6 +15,7 @@ from kefu.callbacks.forms import (
     SecondaryForm,
     SecondDispatchForm,
     UnreachableForm,
+    typed_form,
 )
 from kefu.callbacks.models import ComplaintRecord, DepartmentWarning, PostCallRating
 from kefu.tickets.choices import Status
@@ -34,9 +35,18 @@ def callbacks_panel(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
         .first()
     )
     version = {"version": ticket.version}
+    request = context["request"]
+
+    def form(name: str, form_class: type, auto_id: str) -> Any:
+        # what was typed before an error comes back with its errors (R-CB-4 form and others)
+        kept = typed_form(request, ticket.number, name, form_class, ticket.version, auto_id=auto_id)
+        return kept if kept is not None else form_class(initial=version, auto_id=auto_id)
+
     record_form = None
     if record is not None and ticket.is_open and user.has_perm("tickets.edit", ticket):
-        record_form = RecordForm(
+        record_form = typed_form(
+            request, ticket.number, "record", RecordForm, ticket.version, auto_id="record_%s"
+        ) or RecordForm(
             initial={
                 "complainant": record.complainant,
                 "business_line": record.business_line_id,
@@ -64,19 +74,37 @@ def callbacks_panel(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
         "may_unreachable": calling
         and current is not None
         and services.may_close_unreachable(current),
-        "attempt_form": AttemptForm(initial=version, auto_id="attempt_%s"),
-        "satisfied_form": SatisfiedForm(initial=version, auto_id="satisfied_%s"),
-        "second_form": SecondDispatchForm(initial=version, auto_id="second_%s"),
-        "unreachable_form": UnreachableForm(initial=version, auto_id="unreachable_%s"),
+        "attempt_form": form("attempt", AttemptForm, "attempt_%s"),
+        "satisfied_form": form("satisfied", SatisfiedForm, "satisfied_%s"),
+        "second_form": form("second_dispatch", SecondDispatchForm, "second_%s"),
+        "unreachable_form": form("unreachable", UnreachableForm, "unreachable_%s"),
         "dissatisfied_max": DISSATISFIED_MAX,
         "record": record,
         "record_form": record_form,
         "secondary_link": link,
         "secondaries": ticket.secondary_complaints.select_related("ticket").all(),
-        "secondary_form": SecondaryForm(auto_id="secondary_%s")
+        "secondary_form": (
+            typed_form(
+                request,
+                ticket.number,
+                "secondary",
+                SecondaryForm,
+                ticket.version,
+                auto_id="secondary_%s",
+            )
+            or SecondaryForm(auto_id="secondary_%s")
+        )
         if user.has_perm("tickets.register") and ticket.call_type.is_complaint
         else None,
         "suggestion": suggestion,
         "warnings": DepartmentWarning.objects.filter(ticket=ticket).select_related("department"),
         "ratings": PostCallRating.objects.filter(ticket=ticket),
     }
+
+
+@register.filter
+def callback_event_text(event: Any) -> str:
+    """A timeline event's text: this module's events rendered from their data in the reader's
+    language (``kefu.callbacks.timeline``), any other event's stored body. For the order
+    page's timeline: ``{{ e|callback_event_text }}`` in place of ``{{ e.body }}``."""
+    return timeline.describe(getattr(event, "data", None)) or event.body

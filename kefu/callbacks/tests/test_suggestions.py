@@ -101,3 +101,34 @@ def test_r_sug_1_weekly_summary_by_subject_goes_to_departments_and_management(st
     assert Notification.objects.filter(event="callbacks.suggestion_summary").count() == len(
         notified
     )
+
+
+def test_r_sug_1_editor_reads_the_suggestion_without_a_link_she_cannot_open(
+    staff, suggestion, client: Client
+):
+    client.force_login(staff["editor"])
+    page = client.get("/callbacks/suggestions/").content.decode()
+    assert suggestion.ticket.title in page
+    assert f'href="/tickets/{suggestion.ticket.number}/"' not in page
+    client.force_login(staff["agent"])  # the agent who registered it may open it
+    page = client.get("/callbacks/suggestions/").content.decode()
+    assert f'href="/tickets/{suggestion.ticket.number}/"' in page
+
+
+def test_r_sug_1_the_editors_note_is_shown_and_classified_ones_are_filtered(
+    staff, suggestion, register, client: Client
+):
+    other = register(type="E", level="", request_kind="suggestion", title="建议开通夜间客服")
+    subject = SuggestionSubject.objects.get(code="service")
+    services.classify_suggestion(staff["editor"], suggestion, subject, "转服务质量组")
+    client.force_login(staff["editor"])
+    default = client.get("/callbacks/suggestions/").content.decode()
+    assert other.number in default
+    assert suggestion.ticket.number not in default
+    classified = client.get("/callbacks/suggestions/?show=classified").content.decode()
+    assert suggestion.ticket.number in classified
+    assert other.number not in classified
+    assert "转服务质量组" in classified
+    everything = client.get("/callbacks/suggestions/?show=all").content.decode()
+    assert suggestion.ticket.number in everything
+    assert other.number in everything

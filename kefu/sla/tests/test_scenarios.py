@@ -243,7 +243,9 @@ def test_r_cb_1_a_completed_order_gets_a_72_hour_callback_clock(frozen, staff, r
     callback = clock(ticket, K.CALLBACK_AFTER_COMPLETION)
     assert callback.due_at == frozen.now + timedelta(hours=72)
     frozen.advance(hours=30)
-    actions.close(staff["agent"], ticket, "回访满意", expected_version=fresh(ticket).version)
+    actions.close_after_callback(
+        staff["agent"], ticket, "回访满意", expected_version=fresh(ticket).version
+    )
     assert clock(ticket, K.CALLBACK_AFTER_COMPLETION).met_at == frozen.now
     assert fresh(ticket).sla_due_at is None
 

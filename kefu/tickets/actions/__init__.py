@@ -13,6 +13,7 @@ hand-over), ``dispatch`` (dispatch and review), ``handling`` (the receiving depa
 from kefu.tickets.actions._base import FUTURE_TOLERANCE, permitted, route_for
 from kefu.tickets.actions.center import (
     close,
+    close_after_callback,
     close_harassment,
     confirm,
     reopen,
@@ -25,6 +26,7 @@ from kefu.tickets.actions.dispatch import (
     send_back_draft,
     submit_dispatch_draft,
     submit_follow_up,
+    submit_second_dispatch,
     submit_withdrawal,
 )
 from kefu.tickets.actions.escalation import (
@@ -63,6 +65,7 @@ __all__ = [
     "ask_superior",
     "attach_file",
     "close",
+    "close_after_callback",
     "close_harassment",
     "confirm",
     "customer_responded",
@@ -85,6 +88,7 @@ __all__ = [
     "send_back_feedback",
     "submit_dispatch_draft",
     "submit_follow_up",
+    "submit_second_dispatch",
     "submit_withdrawal",
     "update_details",
     "validate_registration",

@@ -25,6 +25,17 @@ from kefu.tickets.models import (
     Ticket,
 )
 
+# kefu.callbacks keeps one round per callback owed (R-CB-1), reached here through its related
+# name ``callbacks``: it depends on this app, so this app reads it without importing it. "open"
+# is its CallbackStatus.OPEN.
+CALLBACK_OPEN = "open"
+
+
+def callback_open(ticket: Ticket) -> bool:
+    """The order owes a callback: the callback panel's outcomes close it, not the plain close."""
+    return ticket.callbacks.filter(status=CALLBACK_OPEN).exists()
+
+
 # --- Resolving in the center ----------------------------------------------------------------
 
 
@@ -114,7 +125,26 @@ def send_back_feedback(
 
 @transaction.atomic
 def close(actor: User, ticket: Ticket, note: str = "", *, expected_version: int | None) -> Ticket:
-    """Close after the callback (the full callback record arrives with the callback module)."""
+    """Close an order after its callback. Refused while the order still owes the callback
+    (R-CB-1): closing it then would record the callback as missed; the callback panel's
+    outcomes record the call and close the order (``close_after_callback``)."""
+    _require(actor, "callbacks.make", ticket)
+    if callback_open(ticket):
+        raise IllegalTransition(
+            _(
+                "This order is awaiting its callback: record the call in the callback panel; "
+                "its result closes the order (R-CB-1)."
+            )
+        )
+    return close_after_callback(actor, ticket, note, expected_version=expected_version)
+
+
+@transaction.atomic
+def close_after_callback(
+    actor: User, ticket: Ticket, note: str = "", *, expected_version: int | None
+) -> Ticket:
+    """The close that the callback module's outcomes (satisfied, unreachable) end with, once
+    they have recorded the call."""
     _require(actor, "callbacks.make", ticket)
     return _move(
         actor,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core.errors import IllegalTransition
 from kefu.notifications import work_orders as notices
+from kefu.org.choices import DepartmentKind
 from kefu.org.models import Department, User
 from kefu.tickets.access import department_ids
 from kefu.tickets.actions._base import (
@@ -41,6 +42,57 @@ from kefu.tickets.models import (
 
 # --- Dispatch and review (R-WO-2..5) ----------------------------------------------------------
 
+# The company and the center itself, and teams (the center's own 话务一班, 投诉处理席 …), are not
+# departments an order is dispatched to (R-ORG-1). The one exception is the superior route of a
+# secondary complaint (R-WO-2 D): it goes to the complained person's own team or department.
+NOT_DISPATCH_TARGETS = frozenset(
+    {DepartmentKind.COMPANY, DepartmentKind.CENTER, DepartmentKind.TEAM}
+)
+
+
+def check_route(ticket: Ticket, department: Department | None) -> None:
+    """R-WO-2, R-CLS-4: a first dispatch only where the route sends the order out.
+
+    Harassment (F) is ended politely and never dispatched; a complaint the route keeps in the
+    center (A1 levels I–II) is resolved there, and goes out only once its level says on-site
+    handling is needed. Another order the center answers (an inquiry, E) may still be sent to a
+    department deliberately: only with the department named, never "by routing rule", and only
+    through a senior agent, who dispatches it or approves the draft (R-WO-3).
+    """
+    route = route_for(ticket.call_type, ticket.level)
+    if route.action == RouteAction.CLOSE_POLITELY:
+        raise IllegalTransition(
+            _("A harassment call is ended politely and recorded; it is never dispatched (R-WO-2).")
+        )
+    if route.action != RouteAction.CENTER:
+        return
+    if ticket.call_type.is_complaint:
+        raise IllegalTransition(
+            _(
+                "A %(type)s complaint is resolved by the center, not dispatched (R-WO-2, "
+                "R-CLS-4). If it needs on-site handling, correct its level first."
+            )
+            % {"type": ticket.type_label}
+        )
+    if department is None:
+        raise IllegalTransition(
+            _(
+                "A %(type)s order is answered by the center (R-WO-2). To send it to a department "
+                "anyway, choose the department."
+            )
+            % {"type": ticket.type_label}
+        )
+
+
+def _superior_unit_ids(ticket: Ticket) -> set[int]:
+    """The team and department of the person complained about (the superior route, R-WO-2 D)."""
+    if route_for(ticket.call_type, ticket.level).action != RouteAction.SUPERIOR:
+        return set()
+    person = ticket.complained_staff
+    if person is None:
+        return set()
+    return {pk for pk in (person.team_id, person.department_id) if pk is not None}
+
 
 def _dispatch_target(
     ticket: Ticket, department: Department | None, handler: User | None
@@ -62,6 +114,9 @@ def _dispatch_target(
             department = Department.objects.get(pk=route.department_id)
     if department is None:
         raise ValidationError({"department": _("Choose the department to dispatch to.")})
+    if department.kind in NOT_DISPATCH_TARGETS and department.pk not in _superior_unit_ids(ticket):
+        message = _("%(dept)s is not a department orders are dispatched to; choose another.")
+        raise ValidationError({"department": message % {"dept": department.name}})
     handler = handler or department.responsible or department.head
     if handler is None:
         raise ValidationError(
@@ -112,8 +167,46 @@ def submit_dispatch_draft(
 ) -> DispatchDraft:
     """An agent drafts a dispatch (or a second dispatch); a senior agent reviews it (R-WO-3)."""
     _require(actor, "tickets.draft_dispatch", ticket)
-    department, handler = _dispatch_target(ticket, department, handler)
     kind = DraftKind.DISPATCH if ticket.status == Status.REGISTERED else DraftKind.REDISPATCH
+    if kind == DraftKind.DISPATCH:
+        check_route(ticket, department)
+    return _draft(actor, ticket, kind, department, handler, instructions, expected_version)
+
+
+@transaction.atomic
+def submit_second_dispatch(
+    actor: User,
+    ticket: Ticket,
+    *,
+    department: Department | None = None,
+    handler: User | None = None,
+    instructions: str = "",
+    expected_version: int | None,
+) -> DispatchDraft:
+    """R-CB-4: the callback found the problem back, and the surveyor drafts the second dispatch.
+
+    Unlike a first handling, this draft is not kept from a surveyor for a VIP or major
+    customer's order (R-CLS-6): the callback is the surveyor's to make, and the draft is still
+    reviewed by a senior agent (R-WO-3) before anything is sent.
+    """
+    _require(actor, "callbacks.make", ticket)
+    if not actor.has_perm("tickets.draft_dispatch", ticket):
+        raise PermissionDenied(_("You are not allowed to do this on this order."))
+    return _draft(
+        actor, ticket, DraftKind.REDISPATCH, department, handler, instructions, expected_version
+    )
+
+
+def _draft(
+    actor: User,
+    ticket: Ticket,
+    kind: str,
+    department: Department | None,
+    handler: User | None,
+    instructions: str,
+    expected_version: int | None,
+) -> DispatchDraft:
+    department, handler = _dispatch_target(ticket, department, handler)
     move = Move.SUBMIT_DRAFT if kind == DraftKind.DISPATCH else Move.REDISPATCH
     locked = _move(
         actor,
@@ -149,6 +242,7 @@ def dispatch_now(
 ) -> Ticket:
     """R-WO-4: a senior agent dispatches directly (urgent and major-customer orders at once)."""
     _require(actor, "tickets.dispatch", ticket)
+    check_route(ticket, department)
     department, handler = _dispatch_target(ticket, department, handler)
     locked = _move(
         actor,
@@ -222,6 +316,24 @@ def _lock_pending_draft(actor: User, draft: DispatchDraft) -> DispatchDraft:
     return locked
 
 
+def _draft_terms(draft: DispatchDraft) -> dict[str, str]:
+    return {
+        "department": draft.department.name if draft.department else "",
+        "handler": draft.handler.name if draft.handler else "",
+        "instructions": draft.instructions,
+    }
+
+
+def _review_terms(before: dict[str, str], draft: DispatchDraft) -> dict[str, Any]:
+    """What the reviewer sent (R-WO-3), and what they changed: field → [before, after]."""
+    after = _draft_terms(draft)
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    terms: dict[str, Any] = {"instructions": after["instructions"]}
+    if changes:
+        terms["changes"] = changes
+    return terms
+
+
 @transaction.atomic
 def approve_draft(
     actor: User,
@@ -236,14 +348,9 @@ def approve_draft(
     """Approve — or amend and approve — a draft; it is sent at once (R-WO-3)."""
     locked_draft = _lock_pending_draft(actor, draft)
     ticket = locked_draft.ticket
-    amended = (
-        (department is not None and department.pk != locked_draft.department_id)
-        or (handler is not None and handler.pk != locked_draft.handler_id)
-        or (instructions is not None and instructions.strip() != locked_draft.instructions)
-    )
+    before = _draft_terms(locked_draft)
     if instructions is not None:
         locked_draft.instructions = instructions.strip()
-    event_kind = EventKind.DRAFT_AMENDED if amended else EventKind.DRAFT_APPROVED
     data: dict[str, Any] = {"kind": locked_draft.kind}
 
     if locked_draft.kind in {DraftKind.DISPATCH, DraftKind.REDISPATCH}:
@@ -256,11 +363,12 @@ def approve_draft(
         )
         locked_draft.department, locked_draft.handler = dept, person
         data.update(department=dept.name, handler=person.name)
+        data.update(_review_terms(before, locked_draft))
         result = _move(
             actor,
             ticket,
             Move.APPROVE_DRAFT,
-            event_kind,
+            EventKind.DRAFT_AMENDED if "changes" in data else EventKind.DRAFT_APPROVED,
             expected_version=expected_version,
             body=note.strip(),
             data=data,
@@ -276,6 +384,7 @@ def approve_draft(
         )
         notices.dispatched(actor, result, person, locked_draft.instructions)
     elif locked_draft.kind == DraftKind.WITHDRAWAL:
+        data.update(_review_terms(before, locked_draft))
         result = _move(
             actor,
             ticket,
@@ -290,6 +399,7 @@ def approve_draft(
         notices.withdrawn(actor, result, locked_draft.handler, locked_draft.instructions)
     else:  # follow-up: the state stays, the handler is told what changed
         result = _touch(actor, ticket, expected_version, has_pending_draft=False)
+        data.update(_review_terms(before, locked_draft))
         _event(result, actor, EventKind.FOLLOW_UP, body=locked_draft.instructions, data=data)
         notices.follow_up(actor, result, locked_draft.handler, locked_draft.instructions)
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import IllegalTransition
-from kefu.org.models import User
+from kefu.notifications import work_orders as notices
+from kefu.org.models import Department, User
 from kefu.tickets.actions._base import (
     FUTURE_TOLERANCE,
     _bump,
@@ -73,7 +74,7 @@ def feed_back(
     if errors:
         raise ValidationError(errors)
     assert feedback.contacted_at is not None  # noqa: S101 - narrowed by the checks above
-    return _move(
+    locked = _move(
         actor,
         ticket,
         Move.FEEDBACK,
@@ -88,6 +89,21 @@ def feed_back(
         },
         changes={"help_requested": False, "resolution": feedback.solution.strip()},
     )
+    notices.fed_back(actor, locked, feedback.solution.strip())  # R-WO-8: the center confirms
+    return locked
+
+
+def superior_of(person: User, department: Department | None) -> User | None:
+    """R-WO-7: the head of the handler's department, or the next head up the tree when the
+    handler heads it themselves; None when nobody is above them."""
+    seen: set[int] = set()
+    while department is not None and department.pk not in seen:
+        seen.add(department.pk)
+        head = department.head
+        if head is not None and head.pk != person.pk and head.is_active:
+            return head
+        department = department.parent
+    return None
 
 
 @transaction.atomic
@@ -100,7 +116,7 @@ def ask_superior(
     locked = _lock(ticket, expected_version)
     if locked.status != Status.IN_PROGRESS:
         raise IllegalTransition(_("Help can be asked only while the order is in progress."))
-    superior = locked.department.head if locked.department_id and locked.department else None
+    superior = superior_of(actor, locked.department)
     locked.help_requested = True
     _bump(locked, actor)
     _event(
@@ -110,4 +126,5 @@ def ask_superior(
         body=text,
         data={"superior": superior.name if superior else ""},
     )
+    notices.help_requested(actor, locked, superior, text)
     return locked

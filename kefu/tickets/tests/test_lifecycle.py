@@ -56,7 +56,8 @@ def test_a1_iii_complaint_goes_from_registration_to_close_with_every_step_on_the
     actions.confirm(agent, ticket, expected_version=ticket.version)
     ticket = refreshed(ticket)
     assert ticket.status == Status.PENDING_CALLBACK
-    actions.close(agent, ticket, "回访满意", expected_version=ticket.version)
+    # The callback's outcome closes the order (kefu.callbacks, R-CB-1).
+    actions.close_after_callback(agent, ticket, "回访满意", expected_version=ticket.version)
     ticket = refreshed(ticket)
     assert ticket.status == Status.CLOSED
     assert ticket.closed_at is not None
@@ -391,7 +392,7 @@ def test_reopen_puts_a_closed_order_back_to_registered(org, register):
     ticket = register("E", "")
     actions.resolve_first_contact(org["agent"], ticket, "已答复", expected_version=ticket.version)
     ticket = refreshed(ticket)
-    actions.close(org["agent"], ticket, expected_version=ticket.version)
+    actions.close_after_callback(org["agent"], ticket, expected_version=ticket.version)
     ticket = refreshed(ticket)
     with pytest.raises(PermissionDenied):
         actions.reopen(org["agent"], ticket, "问题复现", expected_version=ticket.version)
