@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +24,11 @@ from kefu.tickets.choices import (
     Visibility,
 )
 from kefu.tickets.models import BusinessLine, CallType, Nature, RequestKind, SuggestionSubject
+from kefu.tickets.queries import Filters
 
 MAX_ENTRY_SECONDS = 3 * 3600
+# An action's error field → the intake field the agent typed it in (add_repeat_contact).
+REPEAT_CONTACT_FIELDS = {"summary": "title"}
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -104,9 +109,53 @@ class IntakeForm(StyledFormMixin, LevelQuestions):
             raise forms.ValidationError(_("This is not a valid phone number."))
         return phone
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # The number came with the call: start where the agent types next.
+            self._focus("contact_name" if self.initial.get("contact_phone") else "contact_phone")
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.focus_first_error()
+
     def entry_fields(self) -> list[forms.BoundField]:
         """The fields of the form's own grid: all visible ones but the level helper's."""
         return [f for f in self.visible_fields() if f.name not in LEVEL_QUESTIONS]
+
+    def refuse_repeat_contact(self, error: Exception) -> None:
+        """Show why the call could not be added to an open order (R-IN-4) on the form as the
+        agent typed it. The form was not submitted as a registration, so only this refusal is
+        shown, not the registration's own checks (call type, level …)."""
+        self._errors = ErrorDict()  # nothing validated: start from no errors
+        self.cleaned_data = {}
+        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                target = REPEAT_CONTACT_FIELDS.get(name, name)
+                for message in messages:
+                    self.add_error(target if target in self.fields else None, message)
+        else:
+            for message in getattr(error, "messages", None) or [str(error)]:
+                self.add_error(None, message)
+        for name in self._errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+        self.focus_first_error()
+
+    def focus_first_error(self) -> None:
+        """After an error the cursor goes to the first field in error, in the order on screen."""
+        for field in self.entry_fields():
+            if field.name in self._errors:
+                self._focus(field.name)
+                return
+
+    def _focus(self, name: str) -> None:
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+        if name in self.fields:
+            self.fields[name].widget.attrs["autofocus"] = True
 
     def registration(self) -> Registration:
         data = self.cleaned_data
@@ -207,7 +256,7 @@ class NoteForm(VersionedForm):
     )
 
 
-class HandlerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class HandlerChoiceField(forms.ModelChoiceField):
     """Each person with their department, so the right one is picked for the department."""
 
     def label_from_instance(self, obj: Any) -> str:
@@ -306,7 +355,15 @@ class FilterForm(StyledFormMixin, forms.Form):
 
     compact = True
 
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        help_text=_(
+            "An order number or its end (A1-20261201-0111, 20261201-0111; 0111 finds the "
+            "last 7 days), a phone number or its first 7 digits or more, or words of the "
+            "summary. The end of a phone number is not searched."
+        ),
+    )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All")), *Status.choices], required=False
     )
@@ -335,6 +392,32 @@ class FilterForm(StyledFormMixin, forms.Form):
     received_to = forms.DateField(
         label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and end < start:
+            self.add_error(
+                "received_to", _("The end of the range is before its start; swap the dates.")
+            )
+        return data
+
+    def filters(self) -> Filters:
+        """The valid filters: a bad value (status=bogus, an inverted range) is flagged on its
+        field and left out, the others still apply. Call ``is_valid()`` first."""
+        data = getattr(self, "cleaned_data", {})
+        call_type, department = data.get("call_type"), data.get("department")
+        return Filters(
+            status=data.get("status", ""),
+            call_type=call_type.code if call_type else "",
+            level=data.get("level", ""),
+            channel=data.get("channel", ""),
+            department=department.pk if department else None,
+            urgent=data.get("urgent"),
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+            q=data.get("q", ""),
+        )
 
 
 def default_received_at() -> str:

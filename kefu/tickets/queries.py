@@ -10,18 +10,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from kefu.lib.phones import try_normalize
 from kefu.tickets.access import department_q, own_q, visible_tickets
 from kefu.tickets.choices import OPEN_STATUSES, DraftStatus, Status
 from kefu.tickets.models import DispatchDraft, Ticket
 from kefu.tickets.models.ticket import TicketQuerySet
-from kefu.tickets.search import keyword_search
+from kefu.tickets.search import parse, search
 
 
 @dataclass(frozen=True)
@@ -106,37 +104,6 @@ def apply_filters(qs: TicketQuerySet, f: Filters) -> TicketQuerySet:
     return qs
 
 
-def _search_kind(text: str) -> tuple[str, str]:
-    """What a search box holds: ("number", prefix), ("phone", e164), ("words", text) or ("", "")."""
-    text = text.strip()
-    if not text:
-        return ("", "")
-    upper = text.upper()
-    if upper[:1] in "ABCDEF" and "-" in upper:
-        return ("number", upper)
-    phone = try_normalize(text)
-    if phone:
-        return ("phone", phone)
-    return ("words", text)
-
-
-def search(qs: TicketQuerySet, text: str) -> TicketQuerySet:
-    """An order number, a phone number in any spelling, or words from the summary and details."""
-    kind, value = _search_kind(text)
-    if kind == "number":
-        if connection.vendor == "sqlite":
-            # SQLite's LIKE ignores case, so it cannot use the index on number and a number
-            # with fewer than a page of matches scans every order; a range uses the index
-            # (numbers are ASCII: every character sorts below \x7f).
-            return qs.filter(number__gte=value, number__lt=value + "\x7f")
-        return qs.filter(number__startswith=value)
-    if kind == "phone":
-        return qs.filter(contact_phone=value)
-    if kind == "words":
-        return keyword_search(qs, value)
-    return qs
-
-
 # --- Keyset pagination --------------------------------------------------------------------
 # Lists run newest received first; a cursor is the (received_at, id) of the last row shown, so
 # the next page is an index range scan however deep the user pages: no OFFSET, no COUNT over a
@@ -173,35 +140,56 @@ def decode_cursor(cursor: str) -> tuple[datetime | None, int] | None:
 
 
 def is_keyword_search(text: str) -> bool:
-    return _search_kind(text)[0] == "words"
+    return parse(text).kind == "words"
 
 
 SORTS = {"received": _("Newest first"), "due": _("Due soonest (SLA)")}
 
 
+def default_sort(queue_code: str) -> str:
+    """The review queue works against the 1-hour dispatch limit (R-WO-4): due first there."""
+    return "due" if queue_code == "review" else "received"
+
+
 def _due_cursor(ticket: Ticket) -> str:
-    assert ticket.sla_due_at is not None  # noqa: S101 - rows of a due page have one
+    if ticket.sla_due_at is None:
+        return _pack(f"undated||{ticket.pk}")
     return _pack(f"due|{ticket.sla_due_at.isoformat()}|{ticket.pk}")
 
 
-def _due_position(cursor: str) -> tuple[datetime, int] | None:
+def due_position(cursor: str) -> tuple[str, datetime | None, int] | None:
+    """("due", due time, id) or ("undated", None, id) of a due-sort cursor; None if malformed."""
     try:
         tag, when_text, pk_text = _unpack(cursor)
+        if tag == "undated":
+            return (tag, None, int(pk_text))
         when = parse_datetime(when_text)
-        return (when, int(pk_text)) if tag == "due" and when else None
+        return (tag, when, int(pk_text)) if tag == "due" and when else None
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
 
 
-def page_by_due(qs: QuerySet[Ticket], cursor: str = "", size: int = 50) -> tuple[list[Ticket], str]:
+def page_by_due(
+    qs: QuerySet[Ticket], cursor: str = "", size: int = 50, *, with_undated: bool = False
+) -> tuple[list[Ticket], str]:
     """Orders with a running SLA clock, soonest due first (kefu.sla keeps ``sla_due_at``);
-    keyset-paginated on the (sla_due_at, id) index like the other lists."""
-    qs = qs.filter(sla_due_at__isnull=False).order_by("sla_due_at", "id")
-    position = _due_position(cursor) if cursor else None
-    if position:
-        when, pk = position
-        qs = qs.filter(sla_due_at__gte=when).filter(Q(sla_due_at__gt=when) | Q(id__gt=pk))
-    rows = list(qs[: size + 1])
+    keyset-paginated on the (sla_due_at, id) index like the other lists.
+
+    ``with_undated`` lists the orders without a running clock after them (oldest registered
+    first), so a queue sorted by due time by default hides none of its orders."""
+    position = due_position(cursor) if cursor else None
+    rows: list[Ticket] = []
+    if position is None or position[0] == "due":
+        dated = qs.filter(sla_due_at__isnull=False).order_by("sla_due_at", "id")
+        if position and position[1] is not None:
+            _, when, pk = position
+            dated = dated.filter(sla_due_at__gte=when).filter(Q(sla_due_at__gt=when) | Q(id__gt=pk))
+        rows = list(dated[: size + 1])
+    if with_undated and len(rows) <= size:
+        undated = qs.filter(sla_due_at__isnull=True).order_by("id")
+        if position and position[0] == "undated":
+            undated = undated.filter(id__gt=position[2])
+        rows += list(undated[: size + 1 - len(rows)])
     next_cursor = _due_cursor(rows[size - 1]) if len(rows) > size else ""
     return rows[:size], next_cursor
 
@@ -213,10 +201,11 @@ def page(
     *,
     by_id: bool = False,
     by_due: bool = False,
+    with_undated: bool = False,
 ) -> tuple[list[Ticket], str]:
     """One page and the cursor of the next ("" when this is the last)."""
     if by_due and not by_id:
-        return page_by_due(qs, cursor, size)
+        return page_by_due(qs, cursor, size, with_undated=with_undated)
     position = decode_cursor(cursor) if cursor else None
     if by_id:
         qs = qs.order_by("-id")

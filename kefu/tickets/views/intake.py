@@ -10,15 +10,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.core.forms import apply_validation_error
 from kefu.core.types import AuthedRequest
-from kefu.customers.screen_pop import lookup
+from kefu.customers.models import Customer
+from kefu.customers.screen_pop import OPEN_LIMIT, lookup
+from kefu.customers.services import unnamed_caller_name
 from kefu.tickets import actions
+from kefu.tickets.access import is_visible
 from kefu.tickets.forms import (
     IntakeForm,
     PhoneIntakeForm,
@@ -27,6 +33,9 @@ from kefu.tickets.forms import (
     default_received_at,
 )
 from kefu.tickets.models import Ticket
+from kefu.tickets.queries import queues_for
+
+SCREEN_POP_ORDERS = 3  # open orders shown in full; more would push the helpers off screen
 
 INTAKES: dict[str, tuple[type[IntakeForm], Any]] = {
     "phone": (PhoneIntakeForm, gettext_lazy("Phone call")),
@@ -43,12 +52,15 @@ def new(request: AuthedRequest, kind: str = "phone") -> HttpResponse:
         form = form_class(request.POST, request.FILES)
         repeat_of = request.POST.get("repeat_of", "")
         if repeat_of:
-            return _add_to_open_order(request, repeat_of, kind)
-        if form.is_valid():
+            done = _add_to_open_order(request, form, repeat_of, kind)
+            if done is not None:
+                return done
+        elif form.is_valid():
             try:
                 ticket = _register(request, form)
             except ValidationError as error:
                 apply_validation_error(form, error)
+                form.focus_first_error()
             else:
                 messages.success(
                     request, _("Order %(number)s registered.") % {"number": ticket.number}
@@ -77,38 +89,75 @@ def _register(request: AuthedRequest, form: IntakeForm) -> Ticket:
     return ticket
 
 
-def _add_to_open_order(request: AuthedRequest, number: str, kind: str) -> HttpResponse:
-    """R-IN-4: the caller is asking about an order that is still open: log it there."""
+def _add_to_open_order(
+    request: AuthedRequest, form: IntakeForm, number: str, kind: str
+) -> HttpResponse | None:
+    """R-IN-4: the caller is asking about an order that is still open: log it there.
+
+    Done: back to a fresh form for the same caller, the message linking to the order if the
+    agent may open it. Refused: None, and the form keeps what the agent typed, with the reason.
+    """
     ticket = Ticket.objects.open().filter(number=number).first()
     summary = request.POST.get("title", "") or request.POST.get("description", "")
-    if ticket is None:
-        messages.error(request, _("That order is no longer open."))
-        return redirect("tickets:new", kind=kind)
     try:
+        if ticket is None:
+            raise IllegalTransition(_("That order is no longer open."))
         actions.add_repeat_contact(
             request.user, ticket, request.POST.get("channel") or "phone", summary
         )
     except (ValidationError, IllegalTransition, StaleObject) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-        return redirect("tickets:new", kind=kind)
-    messages.success(request, _("The call was added to order %(number)s.") % {"number": number})
-    if request.user.has_perm("tickets.add_note", ticket):
-        return redirect("tickets:detail", number=number)
-    return redirect("tickets:new", kind=kind)
+        form.refuse_repeat_contact(error)
+        return None
+    text = _("The call was added to order %(number)s.")
+    if is_visible(request.user, ticket):
+        url = reverse("tickets:detail", kwargs={"number": number})
+        link = format_html('<a class="alert-link" href="{}">{}</a>', url, number)
+        messages.success(request, format_html(escape(text).replace("%(number)s", "{}"), link))
+    else:
+        messages.success(request, text % {"number": number})
+    url = reverse("tickets:new", kwargs={"kind": kind})
+    phone = request.POST.get("contact_phone", "").strip()
+    return redirect(f"{url}?{urlencode({'phone': phone})}" if phone else url)
 
 
 @login_required
 @permission_required("tickets.register", raise_exception=True)
 def screen_pop(request: AuthedRequest) -> HttpResponse:
-    """The side panel: who is calling, their open orders and last contacts (R-IN-4)."""
+    """The side panel: who is calling, their open orders and last contacts (R-IN-4).
+
+    Only the newest few open orders are shown, so the knowledge base and the level helper below
+    stay on screen; the rest are counted and linked to the queue searched by the number."""
     pop = lookup(request.GET.get("contact_phone", "") or request.GET.get("phone", ""))
+    shown = pop.open_orders[:SCREEN_POP_ORDERS]
+    more = len(pop.open_orders) - len(shown)
+    if len(pop.open_orders) >= OPEN_LIMIT:  # the look-up stops there: count them all
+        more = actions.open_orders_for(pop.customer, pop.phone).count() - len(shown)
     return render(
         request,
         "tickets/partials/screen_pop.html",
         {
             "phone": pop.phone,
             "customer": pop.customer,
-            "open_orders": pop.open_orders,
+            "caller_name": _known_name(pop.customer),
+            "open_orders": shown,
+            "more_open_orders": more,
+            "more_url": _queue_search_url(request.user, pop.phone) if more else "",
             "history": pop.history,
         },
     )
+
+
+def _known_name(customer: Customer | None) -> str:
+    """The name for an empty caller-name field: none for a caller who never gave one."""
+    if customer is None or customer.name == unnamed_caller_name():
+        return ""
+    return customer.name
+
+
+def _queue_search_url(user: Any, phone: str) -> str:
+    """The widest queue the user has, searched by the caller's number."""
+    codes = [q.code for q in queues_for(user)]
+    code = next((c for c in ("open", "all", "department", "mine") if c in codes), "")
+    if not code:
+        return ""
+    return f"{reverse('tickets:list')}?{urlencode({'queue': code, 'q': phone})}"

@@ -12,8 +12,8 @@ from kefu.sla.services import attach_running_clocks
 from kefu.tickets.forms import FilterForm
 from kefu.tickets.queries import (
     SORTS,
-    Filters,
     apply_filters,
+    default_sort,
     is_keyword_search,
     page,
     queue,
@@ -31,28 +31,18 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
     codes = [q.code for q in available]
     current = request.GET.get("queue") or codes[0]
     form = FilterForm(request.GET or None)
-    filters = Filters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = Filters(
-            status=data["status"],
-            call_type=data["call_type"].code if data["call_type"] else "",
-            level=data["level"],
-            channel=data["channel"],
-            department=data["department"].pk if data["department"] else None,
-            urgent=data["urgent"],
-            received_from=data["received_from"],
-            received_to=data["received_to"],
-            q=data["q"],
-        )
+    form.is_valid()  # the valid filters apply; a bad one is flagged on its field
+    filters = form.filters()
     qs = apply_filters(queue(request.user, current), filters).for_list()
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "received"
+    requested = request.GET.get("sort", "")
+    sort = requested if requested in SORTS else default_sort(current)
     rows, next_cursor = page(
         qs,
         request.GET.get("cursor", ""),
         PAGE_SIZE,
         by_id=is_keyword_search(filters.q),
         by_due=sort == "due",
+        with_undated=current == "review",  # every order awaiting review, due first
     )
     attach_running_clocks(rows)  # SLA badges: one query for the page
     context = {
