@@ -8,9 +8,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 
 from kefu.audit import exports
 from kefu.audit.choices import ExportStatus
@@ -54,7 +57,7 @@ class AuditQuery(Schema):
     date_from: date | None = None
     date_to: date | None = None
     before: int | None = None
-    limit: int = PAGE_SIZE
+    limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
 def _record_out(user: Any, row: AuditRecord) -> AuditRecordOut:
@@ -80,12 +83,29 @@ def _record_out(user: Any, row: AuditRecord) -> AuditRecordOut:
     )
 
 
+def _check_audit_query(params: AuditQuery) -> None:
+    """Values the trail would silently answer with nothing: 422, every field at once.
+    ``action`` is free: other apps record actions of their own."""
+    errors: dict[str, str] = {}
+    if params.model:
+        app_label, _dot, model = params.model.lower().partition(".")
+        if not ContentType.objects.filter(app_label=app_label, model=model).exists():
+            errors["model"] = _(
+                "Select a valid choice. %(value)s is not one of the available choices."
+            ) % {"value": params.model}
+    if params.date_from and params.date_to and params.date_to < params.date_from:
+        errors["date_to"] = _("The end of the range is before its start.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @router.get("/audit/", response=AuditPage, summary="The audit trail, newest first (read-only)")
 def audit_records(request: HttpRequest, params: Query[AuditQuery]) -> AuditPage:
     """Filters: actor (employee number or part of the name), action, model
     (``app_label.modelname``), object_id, date_from/date_to (center's days, inclusive).
     Pass ``next_cursor`` as ``before`` for the next page."""
     require_perm(request, "audit.view")
+    _check_audit_query(params)
     filters = AuditFilters(
         actor=params.actor.strip(),
         action=params.action,
@@ -94,8 +114,7 @@ def audit_records(request: HttpRequest, params: Query[AuditQuery]) -> AuditPage:
         date_from=params.date_from,
         date_to=params.date_to,
     )
-    size = max(1, min(params.limit, MAX_PAGE_SIZE))
-    rows, next_cursor = page(filtered(filters), params.before, size)
+    rows, next_cursor = page(filtered(filters), params.before, params.limit)
     return AuditPage(items=[_record_out(request.user, r) for r in rows], next_cursor=next_cursor)
 
 
@@ -183,14 +202,25 @@ def create_export(request: HttpRequest, payload: ExportIn) -> Status:
     return Status(201, _export_out(export))
 
 
+def _to_decide(request: HttpRequest, pk: int) -> ExportRequest:
+    """The request, once the caller is known to be allowed to decide on it: who may not decide
+    gets 403 whatever the body says, before the reason is looked at (422)."""
+    if not request.user.has_perm(exports.APPROVE_PERMISSION):
+        raise PermissionDenied(_("Only a manager decides on export requests."))
+    export = _export(pk)
+    if export.requester_id == request.user.pk:
+        raise PermissionDenied(_("You cannot decide on your own export request."))
+    return export
+
+
 @router.post("/exports/{pk}/approve", response=ExportOut, summary="Approve (manager)")
 def approve_export(request: HttpRequest, pk: int, payload: DecisionIn) -> ExportOut:
-    return _export_out(exports.approve(request.user, _export(pk), payload.reason))
+    return _export_out(exports.approve(request.user, _to_decide(request, pk), payload.reason))
 
 
 @router.post("/exports/{pk}/reject", response=ExportOut, summary="Reject (manager)")
 def reject_export(request: HttpRequest, pk: int, payload: DecisionIn) -> ExportOut:
-    return _export_out(exports.reject(request.user, _export(pk), payload.reason))
+    return _export_out(exports.reject(request.user, _to_decide(request, pk), payload.reason))
 
 
 @router.post("/exports/{pk}/generate", response=ExportOut, summary="Generate the file (requester)")

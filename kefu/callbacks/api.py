@@ -9,11 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from kefu.callbacks import reports, services
+from kefu.callbacks.choices import ReportKind
 from kefu.callbacks.models import Report
 from kefu.core.api import require_perm
 from kefu.lib import center_time
@@ -203,6 +206,12 @@ class ReportOut(Schema):
     data: dict[str, Any]
 
 
+def _invalid(value: str) -> str:
+    return _("Select a valid choice. %(value)s is not one of the available choices.") % {
+        "value": value
+    }
+
+
 def _may_see_reports(request: HttpRequest) -> None:
     if not (request.user.has_perm("reports.view") or request.user.has_perm("reports.satisfaction")):
         require_perm(request, "reports.view")
@@ -210,7 +219,10 @@ def _may_see_reports(request: HttpRequest) -> None:
 
 @router.get("/reports", response=list[ReportOut], summary="Produced reports (R-CB-6)")
 def list_reports(request: HttpRequest, kind: str = "") -> list[Report]:
+    """An unknown ``kind`` is refused (422), not answered with an empty list."""
     _may_see_reports(request)
+    if kind and kind not in ReportKind.values:
+        raise ValidationError({"kind": _invalid(kind)})
     qs = Report.objects.order_by("-produced_at")
     if kind:
         qs = qs.filter(kind=kind)
@@ -234,7 +246,10 @@ class RatesOut(Schema):
 
 @router.get("/rates", response=RatesOut, summary="Callback rate and on-time rate (R-CB-1)")
 def rates(request: HttpRequest, start: date | None = None, end: date | None = None) -> Any:
+    """Center-time dates, ``end`` exclusive; an end before the start is refused (422)."""
     _may_see_reports(request)
+    if start and end and end < start:
+        raise ValidationError({"end": _("The end of the range is before its start.")})
     figures = reports.callback_rates(
         center_time.day_start(start) if start else None, center_time.day_start(end) if end else None
     )

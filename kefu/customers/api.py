@@ -22,7 +22,7 @@ from ninja.files import UploadedFile
 from kefu.core.api import require_perm
 from kefu.core.permissions import access
 from kefu.customers import campaigns, imports, masking, screen_pop, services
-from kefu.customers.choices import ContactKind
+from kefu.customers.choices import ContactKind, CustomerKind, CustomerTier, CustomerType
 from kefu.customers.models import Customer, CustomerTask, ImportJob
 from kefu.org.models import User
 
@@ -305,7 +305,21 @@ class ListQuery(Schema):
 
 @router.get("", response=CustomerPage, summary="Customers, newest first (R-CUS-1)")
 def list_customers(request: HttpRequest, params: Query[ListQuery]) -> CustomerPage:
+    """An unknown ``tier``, ``customer_type`` or ``kind`` is refused (422), not answered with
+    an empty page."""
     require_perm(request, "customers.view")
+    errors = {
+        name: _("Select a valid choice. %(value)s is not one of the available choices.")
+        % {"value": getattr(params, name)}
+        for name, choices in [
+            ("tier", CustomerTier),
+            ("customer_type", CustomerType),
+            ("kind", CustomerKind),
+        ]
+        if getattr(params, name) and getattr(params, name) not in choices.values
+    }
+    if errors:
+        raise ValidationError(errors)
     filters = services.ListFilters(
         q=params.q,
         tier=params.tier,
@@ -380,9 +394,9 @@ def duplicates(request: HttpRequest) -> list[DuplicateGroupOut]:
 
 
 @router.get("/dormant", response=list[CustomerItem], summary="Dormant customers (R-CUS-3)")
-def dormant(request: HttpRequest, limit: int = 200) -> list[CustomerItem]:
+def dormant(request: HttpRequest, limit: int = Query(200, ge=1, le=1000)) -> list[CustomerItem]:
     require_perm(request, "customers.view")
-    rows = campaigns.dormant_customers().prefetch_related("contacts")[: min(max(limit, 1), 1000)]
+    rows = campaigns.dormant_customers().prefetch_related("contacts")[:limit]
     return [item(c) for c in rows]
 
 

@@ -9,7 +9,7 @@ from typing import cast
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from kefu.kb import queries, workflow
 from kefu.kb.access import access_article
@@ -26,8 +26,8 @@ class SearchParams(Schema):
     q: str
     category: int | None = None
     business_line: str | None = None  # business-line code
-    limit: int = 20
-    offset: int = 0
+    limit: int = Field(20, ge=1, le=queries.MAX_LIMIT)
+    offset: int = Field(0, ge=0)
 
 
 class Hit(Schema):

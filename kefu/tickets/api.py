@@ -242,12 +242,54 @@ def default_queue(user: Any) -> str:
     return "mine" if user.has_perm("tickets.view_own") else "department"
 
 
+def _cursor_fits(cursor: str, *, by_id: bool, by_due: bool) -> bool:
+    """Whether ``cursor`` is a ``next_cursor`` of this kind of list: a word search pages by id,
+    ``sort=due`` by due time, any other list by received time."""
+    if by_due and not by_id:
+        return queries.due_position(cursor) is not None
+    position = queries.decode_cursor(cursor)
+    return position is not None and (position[0] is None) == by_id
+
+
+def _check_list_query(params: ListQuery, *, by_id: bool) -> None:
+    """Every query value the list would otherwise ignore or misread: 422, all fields at once."""
+    errors: dict[str, str] = {}
+    if params.sort not in queries.SORTS:
+        errors["sort"] = _invalid(params.sort)
+    for name, values in [
+        ("status", TicketStatus.values),
+        ("level", Level.values),
+        ("channel", Channel.values),
+    ]:
+        value = getattr(params, name)
+        if value and value not in values:
+            errors[name] = _invalid(value)
+    # Retired call types and departments still filter the orders registered under them.
+    if params.call_type and not CallType.objects.filter(code=params.call_type).exists():
+        errors["call_type"] = _invalid(params.call_type)
+    if (
+        params.department is not None
+        and not Department.objects.filter(pk=params.department).exists()
+    ):
+        errors["department"] = _invalid(params.department)
+    if params.received_from and params.received_to and params.received_to < params.received_from:
+        errors["received_to"] = _("The end of the range is before its start.")
+    if params.cursor and not _cursor_fits(params.cursor, by_id=by_id, by_due=params.sort == "due"):
+        errors["cursor"] = _(
+            "This is not the next_cursor of a page of this list (same sort and search)."
+        )
+    _raise(errors)
+
+
 @router.get("/tickets", response=TicketPage, summary="Orders of a queue, filtered and sorted")
 def list_tickets(request: HttpRequest, params: Query[ListQuery]) -> TicketPage:
+    """A value the list cannot use (an unknown code, a cursor of another list, a range that
+    ends before it starts) is refused with 422 naming the parameter, once the caller is known to
+    see the queue (a queue the caller may not see, or that does not exist, is 403 first)."""
     user = request.user
-    if params.sort not in queries.SORTS:
-        raise ValidationError({"sort": _invalid(params.sort)})
     queue = cast(TicketQuerySet, queries.queue(user, params.queue or default_queue(user)))
+    by_id = queries.is_keyword_search(params.q)
+    _check_list_query(params, by_id=by_id)
     qs = queue.for_list()
     filters = queries.Filters(
         status=params.status,
@@ -264,7 +306,7 @@ def list_tickets(request: HttpRequest, params: Query[ListQuery]) -> TicketPage:
         queries.apply_filters(qs, filters),
         params.cursor,
         params.limit,
-        by_id=queries.is_keyword_search(params.q),
+        by_id=by_id,
         by_due=params.sort == "due",
     )
     return TicketPage(items=list_items(user, rows), next_cursor=next_cursor or None)

@@ -15,24 +15,43 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from kefu.audit.backups import BackupError, backup
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import record
+from kefu.core.management.database import check_database
+
+
+def output_folder(raw: str) -> Path:
+    """The folder the archive goes into. It is created if missing, but only inside a folder that
+    exists: a mistyped path must not leave new folders at the file system's root."""
+    folder = Path(raw).expanduser().absolute()
+    if folder.exists() and not folder.is_dir():
+        raise CommandError(f"--output {raw}: not a folder.")
+    if not folder.parent.is_dir():
+        raise CommandError(
+            f"--output {raw}: the folder {folder.parent} does not exist. Create it first."
+        )
+    return folder
 
 
 class Command(BaseCommand):
-    help = "Back up the database and the uploaded files into one .tar.gz archive."
+    help = (
+        "Back up the database (KEFU_DATABASE_URL) and the uploaded files (KEFU_MEDIA_ROOT) into "
+        "one .tar.gz archive named kefu-backup-<date>-<time>.tar.gz."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--output",
             default=str(Path(settings.DATA_DIR) / "backups"),
-            help="Folder for the archive (default: the data folder's backups/).",
+            help=(
+                "Folder for the archive (default: backups/ in the data folder, KEFU_DATA_DIR). "
+                "Created if missing; the folder that holds it must exist."
+            ),
         )
-        parser.add_argument("--database", default="default")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        folder = output_folder(options["output"])
+        check_database()
         try:
-            archive = backup(
-                Path(options["output"]), database=options["database"], say=self.stdout.write
-            )
+            archive = backup(folder, say=self.stdout.write)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         record(

@@ -10,27 +10,31 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from kefu.audit.backups import BackupError, describe, read_archive, restore
 from kefu.audit.choices import AuditAction
 from kefu.audit.services import record
+from kefu.core.management.database import check_database
 
 
 class Command(BaseCommand):
-    help = "Restore the database and the uploaded files from a backup archive."
+    help = (
+        "Restore the database (KEFU_DATABASE_URL) and the uploaded files (KEFU_MEDIA_ROOT) from "
+        "an archive of `kefu backup`, replacing both. Stop the web servers and workers first."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive", help="The .tar.gz written by `kefu backup`.")
         parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
-        parser.add_argument("--database", default="default")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             archive = read_archive(Path(options["archive"]))
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        connection = connections[options["database"]]
+        check_database(holds_kefu=False)
+        connection = connections[DEFAULT_DB_ALIAS]
         self.stdout.write(describe(archive))
         if not options["yes"]:
             answer = input(
@@ -40,7 +44,7 @@ class Command(BaseCommand):
             if answer.strip().lower() != "yes":
                 raise CommandError("Restore cancelled.")
         try:
-            restore(archive, database=options["database"], say=self.stdout.write)
+            restore(archive, say=self.stdout.write)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         record(None, AuditAction.RESTORE, summary=describe(archive)[:500])

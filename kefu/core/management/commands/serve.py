@@ -23,21 +23,34 @@ class Command(BaseCommand):
     help = "Run the web server and a background worker together."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--host",
+            default=os.environ.get("HOST", "127.0.0.1"),
+            help="address to listen on (default: $HOST, else 127.0.0.1; 0.0.0.0 for every address)",
+        )
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("PORT", "8000")),
+            help="port to listen on (default: $PORT, else 8000)",
+        )
         parser.add_argument(
             "--workers",
             type=int,
             default=int(os.environ.get("KEFU_WEB_WORKERS", "2")),
-            help="gunicorn worker processes (default 2, one per core of a small machine)",
+            help="gunicorn worker processes (default: $KEFU_WEB_WORKERS, else 2)",
         )
         parser.add_argument(
             "--threads",
             type=int,
             default=int(os.environ.get("KEFU_WEB_THREADS", "4")),
-            help="threads per worker process",
+            help="threads per worker process (default: $KEFU_WEB_THREADS, else 4)",
         )
-        parser.add_argument("--no-worker", action="store_true", help="do not start a worker")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start a background worker (run `kefu worker` elsewhere)",
+        )
         parser.add_argument(
             "--no-migrate", action="store_true", help="do not apply migrations before starting"
         )
