@@ -91,15 +91,7 @@ class TargetInline(admin.TabularInline):
     model = Target
     form = TargetForm
     extra = 0
-    fields = [
-        "kind",
-        "duration",
-        "unit",
-        "calendar",
-        "warn_percent",
-        "pause_on_pending_customer",
-        "on_breach",
-    ]
+    fields = TargetForm.Meta.fields
 
 
 @admin.register(Policy)

@@ -146,3 +146,11 @@ def test_after_a_validation_error_the_cursor_goes_to_the_first_field_in_error(or
     response = client.post(reverse("tickets:new_phone"), data)
     assert response.status_code == 200
     assert autofocused(response.content.decode()) == ["call_type"]
+
+
+def test_the_intake_pages_title_is_its_name_and_nothing_else(org, as_user):
+    """The page's script once sat in the title block, and the browser tab showed its code."""
+    html = as_user(org["agent"]).get(reverse("tickets:new", kwargs={"kind": "phone"})).content
+    title = re.search(r"<title>(.*?)</title>", html.decode(), re.S)
+    assert title is not None
+    assert title.group(1).strip() == "新建工单 · 客服系统"
