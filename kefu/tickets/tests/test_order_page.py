@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kefu.org.models import Department
 from kefu.tickets import actions
-from kefu.tickets.views.detail import DONE, MOVES
+from kefu.tickets.views.move_table import DONE, MOVES
 
 
 def fresh(ticket):
