@@ -15,7 +15,7 @@ ADMIN_SITE_PERMISSIONS = ("org.manage", "sla.manage_policies")
 class KefuAdminSite(admin.AdminSite):
     site_header = _("Kefu administration")
     site_title = _("Kefu administration")
-    index_title = _("Staff, roles and departments")
+    index_title = _("Administration")
     site_url = "/"
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:

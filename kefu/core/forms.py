@@ -15,8 +15,8 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+                css = "form-check-input"  # also each box of a CheckboxSelectMultiple
             elif isinstance(widget, forms.Select):
                 css = "form-select"
             else:

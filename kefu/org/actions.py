@@ -32,3 +32,19 @@ def sync_roles() -> list[str]:
 
 def sync_roles_after_migrate(**kwargs: Any) -> None:
     sync_roles()
+
+
+def deactivated(user: Any) -> tuple[int, int]:
+    """What deactivating a staff member takes with it: their API tokens are revoked, so that
+    reactivating the account later does not bring an integration's old key back; returned are
+    how many tokens that was and how many open orders they still own or handle (R-WO-10: the
+    administrator has them handed on)."""
+    from kefu.org.tokens import revoke
+    from kefu.tickets.choices import Status  # the tickets app builds on this one
+
+    revoked = revoke(user.api_tokens.all())
+    open_orders = (
+        user.owned_tickets.exclude(status=Status.CLOSED).count()
+        + user.handled_tickets.exclude(status=Status.CLOSED).count()
+    )
+    return revoked, open_orders

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from kefu.org.actions import deactivated
 from kefu.org.models import ApiToken, Department, Role, User
 from kefu.org.roles import ROLES_BY_CODE
 from kefu.org.tokens import assign_key, revoke
@@ -97,6 +98,26 @@ class StaffAdmin(UserAdmin):
     def get_queryset(self, request: HttpRequest) -> Any:
         qs = super().get_queryset(request)
         return qs.select_related("department", "team").prefetch_related("roles")
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            revoked, open_orders = deactivated(obj)
+            if revoked:
+                messages.info(
+                    request,
+                    _("%(count)d API token(s) of %(name)s revoked.")
+                    % {"count": revoked, "name": obj.name},
+                )
+            if open_orders:
+                messages.warning(
+                    request,
+                    _(
+                        "%(name)s still owns or handles %(count)d open order(s): have them "
+                        "handed on (the supervisor's all-open queue, filtered by person)."
+                    )
+                    % {"name": obj.name, "count": open_orders},
+                )
 
     @admin.display(description=_("roles"))
     def role_list(self, obj: User) -> str:

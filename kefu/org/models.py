@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -104,6 +106,48 @@ class Department(models.Model):
             )
         if self.pk and any(node.pk == self.pk for node in [self.parent, *self.parent.ancestors()]):
             raise ValidationError({"parent": _("A department cannot be placed under itself.")})
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        super().clean_fields(exclude)
+        errors: dict[str, str] = {}
+        for field in ("head", "responsible"):
+            person = getattr(self, field)
+            if person is not None and not person.is_active:
+                errors[field] = _("%(name)s is no longer active.") % {"name": person.name}
+        person = self.responsible
+        if person is not None and "responsible" not in errors:
+            if not person.has_perm("tickets.accept"):
+                errors["responsible"] = _(
+                    "%(name)s cannot receive dispatched orders: give them the department "
+                    "handler role first."
+                ) % {"name": person.name}
+            elif self.pk and not self._has_member(person):
+                # R-ORG-3: they would be sent orders of a department they cannot see.
+                errors["responsible"] = _(
+                    "%(name)s does not belong to %(dept)s or a unit under it."
+                ) % {"name": person.name, "dept": self.name}
+        if errors:
+            raise ValidationError(errors)
+
+    def _has_member(self, person: User) -> bool:
+        units = set(subtree_ids(self.pk))
+        return person.department_id in units or person.team_id in units
+
+
+def subtree_ids(root_id: int) -> list[int]:
+    """The department and every unit below it, the root first (the tree is small: one query)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    ids: list[int] = []
+    stack = [root_id]
+    while stack:
+        current = stack.pop()
+        if current in ids:
+            continue
+        ids.append(current)
+        stack.extend(children.get(current, []))
+    return ids
 
 
 class Role(models.Model):

@@ -232,6 +232,9 @@ ADMINISTRATION = {
     "sla.delete_target",
     "sla.view_clock",
     "sla.view_crossing",  # the sweep's outbox: is a worker delivering? (docs/operations.md)
+    "kb.view_category",  # the knowledge base's category tree, in the admin site
+    "kb.add_category",
+    "kb.change_category",
     "config.manage_integrations",
     "audit.view",
     "customers.view_customersettings",  # R-CUS-3 dormancy period, in the admin site

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from kefu.core.permissions import object_rule
-from kefu.org.models import Department
+from kefu.org.models import subtree_ids
 from kefu.tickets.models import Ticket
 from kefu.tickets.models.ticket import TicketQuerySet
 
@@ -40,18 +40,7 @@ def department_ids(user: Any) -> list[int]:
     cached: list[int] | None = getattr(user, "_department_subtree", None)
     if cached is not None:
         return cached
-    ids: list[int] = []
-    if user.department_id:
-        children: dict[int | None, list[int]] = {}
-        for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
-            children.setdefault(parent_id, []).append(pk)
-        stack = [user.department_id]
-        while stack:
-            current = stack.pop()
-            if current in ids:
-                continue
-            ids.append(current)
-            stack.extend(children.get(current, []))
+    ids = subtree_ids(user.department_id) if user.department_id else []
     user._department_subtree = ids
     return ids
 

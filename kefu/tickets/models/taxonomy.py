@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from kefu.org.models import Department
 from kefu.tickets.choices import Level, RouteAction
 
 
@@ -123,3 +127,13 @@ class RoutingRule(models.Model):
     def __str__(self) -> str:
         level = f"-{self.level}" if self.level else ""
         return f"{self.call_type.code}{level} → {self.get_action_display()}"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.level and self.call_type_id and not self.call_type.is_complaint:
+            errors["level"] = _("Only complaints have levels; leave the level empty for this type.")
+        if self.department_code and self.department_id is None:
+            if not Department.objects.filter(code=self.department_code, is_active=True).exists():
+                errors["department_code"] = _("No active department has this code.")
+        if errors:
+            raise ValidationError(errors)
