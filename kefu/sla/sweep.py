@@ -45,8 +45,8 @@ from kefu.sla.choices import (
     TargetKind,
 )
 from kefu.sla.models import Clock, Crossing
-from kefu.tickets.choices import OPEN_STATUSES, EscalationReason, EventKind
-from kefu.tickets.models import TimelineEvent
+from kefu.tickets.choices import OPEN_STATUSES, EscalationReason, EventKind, Status
+from kefu.tickets.models import Ticket, TimelineEvent
 
 logger = logging.getLogger(__name__)
 
@@ -281,16 +281,32 @@ def _still_running(crossings: list[Crossing]) -> list[Clock]:
     return [c for c in clocks if c.is_open and c.ticket.status in OPEN_STATUSES]
 
 
+class Reviewers:
+    """The senior agents, read once per sweep and only if an order awaiting review crossed: such
+    an order waits on them, not on the agent who drafted it (R-WO-3, R-WO-4)."""
+
+    def __init__(self) -> None:
+        self._people: list[User] | None = None
+
+    def of(self, ticket: Ticket) -> list[User]:
+        if ticket.status != Status.AWAITING_REVIEW:
+            return []
+        if self._people is None:
+            self._people = list(services.staff_with_role("senior_agent"))
+        return self._people
+
+
 def _warn(crossings: list[Crossing], system: User) -> None:
     _timeline(crossings, EventKind.SLA_WARNING, system)
     surveyors = list(services.staff_with_role("callback_surveyor"))  # R-SLA-5
+    reviewers = Reviewers()
     messages = []
     for clock in _still_running(crossings):
         ticket = clock.ticket
         local_due = timezone.localtime(clock.due_at).strftime("%m-%d %H:%M")
         messages.append(
             services.staff_message(
-                [services.responsible_person(ticket), *surveyors],
+                [services.responsible_person(ticket), *reviewers.of(ticket), *surveyors],
                 EVENT_WARNING,
                 title=_("%(number)s: %(target)s due at %(due)s")
                 % {"number": ticket.number, "target": _label(clock.kind), "due": local_due},
@@ -306,6 +322,7 @@ def _alarm(crossings: list[Crossing], system: User) -> None:
     _timeline(crossings, EventKind.SLA_ALARM, system)
     # one look-up per unit and person (and whether the order was escalated to that person)
     superiors: dict[tuple[int | None, int, bool], User | None] = {}
+    reviewers = Reviewers()
     messages = []
     for clock in _still_running(crossings):
         ticket = clock.ticket
@@ -317,7 +334,7 @@ def _alarm(crossings: list[Crossing], system: User) -> None:
         )
         if key not in superiors:
             superiors[key] = services.superior_of(ticket)
-        people = [person, superiors[key]]
+        people = [person, superiors[key], *reviewers.of(ticket)]
         values = {"number": ticket.number, "target": _label(clock.kind)}
         for event, title, step in (
             (EVENT_ALARM, _("%(number)s: %(target)s is overdue") % values, "alarm"),

@@ -202,6 +202,21 @@ def test_r_wo_4_an_undispatched_complaint_warns_at_48_minutes_and_escalates_at_o
     assert recipients(ticket, "sla.urge") == {"1001", "1010"}
 
 
+def test_r_wo_4_a_dispatch_overdue_in_review_alarms_the_senior_agents_who_hold_it(
+    frozen, staff, register
+):
+    """Drafted and waiting for review, the order waits on the reviewers, not on its author."""
+    ticket = register("A1", "III")
+    actions.submit_dispatch_draft(staff["agent"], ticket, expected_version=ticket.version)
+    dispatch = clock(ticket, K.DISPATCH)
+    frozen.advance(minutes=48)
+    assert sweep().warned == [dispatch.pk]
+    assert {"1020", "1021"} <= recipients(ticket, "sla.warning")
+    frozen.advance(minutes=12)
+    assert sweep().alarmed == [dispatch.pk]
+    assert {"1020", "1021"} <= recipients(ticket, "sla.urge")
+
+
 def test_r_wo_4_urgent_orders_are_dispatched_at_once(frozen, register):
     ticket = register("A1", "III", urgent=True)
     assert clock(ticket, K.DISPATCH).due_at == frozen.now + timedelta(minutes=15)
