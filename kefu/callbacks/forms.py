@@ -40,6 +40,14 @@ def keep_typed(request: Any, number: str, name: str, errors: dict[str, list[str]
     request.session[TYPED_KEY] = kept
 
 
+def prefill(request: Any, number: str, name: str, initial: dict[str, Any]) -> None:
+    """Open the order page's form ``name`` on the next page with ``initial`` values (the step
+    that follows the one just done, e.g. the second dispatch after a dissatisfied score)."""
+    kept = request.session.get(TYPED_KEY, {})
+    kept[f"{number}:{name}"] = {"initial": initial}
+    request.session[TYPED_KEY] = kept
+
+
 def typed_form(
     request: Any, number: str, name: str, form_class: type[forms.Form], version: int, **kwargs: Any
 ) -> forms.Form | None:
@@ -51,6 +59,10 @@ def typed_form(
     if entry is None:
         return None
     request.session[TYPED_KEY] = kept
+    if "initial" in entry:  # see prefill: an unbound form, opened
+        form = form_class(initial={**entry["initial"], "version": version}, **kwargs)
+        form.opened = True  # type: ignore[attr-defined]
+        return form
     data = MultiValueDict(entry["data"])
     data.setlist("version", [str(version)])
     form = form_class(data, **kwargs)
@@ -70,14 +82,19 @@ class AttemptForm(VersionForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
 
 
-def _score_field() -> forms.TypedChoiceField:
+def _score_field(required: bool = True) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label=_("Satisfaction"), choices=[("", "—"), *Score.choices], coerce=int
+        label=_("Satisfaction"),
+        choices=[("", "—"), *Score.choices],
+        coerce=int,
+        required=required,
+        empty_value=None,
     )
 
 
-class SatisfiedForm(VersionForm):
-    score = _score_field()
+class SatisfactionFields(forms.Form):
+    """The satisfaction fields of R-CB-3: score, comment and, with consent, profile details."""
+
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -104,6 +121,13 @@ class SatisfiedForm(VersionForm):
                 )
             field.widget.attrs["class"] = "form-control"
             self.fields[f"profile_{name}"] = field
+        self.order_fields(self.field_order)
+
+    @staticmethod
+    def satisfaction_names() -> list[str]:
+        return ["score", "comment", "profile_consent"] + [
+            f"profile_{name}" for name, _label in PROFILE_FIELDS
+        ]
 
     def profile(self) -> dict[str, str]:
         """The details as text (the birthday as an ISO date); the service checks them again."""
@@ -113,6 +137,34 @@ class SatisfiedForm(VersionForm):
             if value:
                 values[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
         return values
+
+
+class SatisfiedForm(SatisfactionFields, VersionForm):
+    """Second step of the two-step path (without JavaScript): the result of a reached call."""
+
+    field_order = ["score", "comment", "profile_consent"]
+    score = _score_field()
+
+
+class CallForm(SatisfactionFields, AttemptForm):
+    """One callback call (R-CB-2) and, when it reached the customer, its result (R-CB-3) in the
+    same submit. The satisfaction fields are optional: without a score only the call is
+    recorded, and the result follows on its own form (the page without JavaScript)."""
+
+    field_order = ["outcome", "note", "score", "comment", "profile_consent"]
+    score = _score_field(required=False)
+
+    def call_fields(self) -> list[Any]:
+        skip = set(self.satisfaction_names())
+        return [f for f in self.visible_fields() if f.name not in skip]
+
+    def satisfaction_fields(self) -> list[Any]:
+        return [self[name] for name in self.satisfaction_names()]
+
+    def shows_satisfaction(self) -> bool:
+        """Whether the page opens with the satisfaction fields shown: the form came back with
+        "reached" typed (an error on the result)."""
+        return self.is_bound and self.data.get("outcome") == Outcome.REACHED
 
 
 def _departments() -> Any:

@@ -122,10 +122,12 @@ def _locked_round(ticket: Ticket) -> Callback:
 
 
 def queue_rounds(limit: int = 200) -> list[Callback]:
-    """R-CB-1: the open callback rounds, soonest due first, with ``tries`` and ``failed``
-    attempt counts (correlated counts: no GROUP BY over the joined rows)."""
+    """R-CB-1, R-CB-2: the open callback rounds, soonest due first, with what the surveyor
+    dials from: ``tries`` and ``failed`` attempt counts, and ``last_at`` / ``last_outcome`` of
+    the latest attempt (correlated subqueries: one query, no GROUP BY over joined rows)."""
     attempts = Attempt.objects.filter(callback=OuterRef("pk")).order_by().values("callback")
     count = Func(F("id"), function="COUNT")
+    latest = Attempt.objects.filter(callback=OuterRef("pk")).order_by("-at", "-id")
     return list(
         Callback.objects.filter(status=CallbackStatus.OPEN, ticket__status=Status.PENDING_CALLBACK)
         .select_related("ticket__call_type", "ticket__customer", "department")
@@ -135,6 +137,8 @@ def queue_rounds(limit: int = 200) -> list[Callback]:
                 Subquery(attempts.exclude(outcome=Outcome.REACHED).annotate(n=count).values("n")),
                 0,
             ),
+            last_at=Subquery(latest.values("at")[:1]),
+            last_outcome=Subquery(latest.values("outcome")[:1]),
         )
         .order_by("due_at", "id")[:limit]
     )
@@ -197,6 +201,61 @@ def record_attempt(
         expected_version=expected_version,
     )
     return attempt
+
+
+@dataclass
+class CallResult:
+    """What one call of the attempt form came to (R-CB-2, R-CB-3): the attempt and its number in
+    the round; ``closed``: the round closed satisfied in the same submit; ``dissatisfied``: the
+    customer's score asks for a second dispatch (R-CB-4), which is the next step."""
+
+    attempt: Attempt
+    number: int
+    closed: Callback | None = None
+    dissatisfied: bool = False
+
+
+@transaction.atomic
+def record_call(
+    actor: User,
+    ticket: Ticket,
+    outcome: str,
+    note: str = "",
+    *,
+    score: Any = None,
+    comment: str = "",
+    profile_consent: bool = False,
+    profile: dict[str, Any] | None = None,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> CallResult:
+    """One user action: the call (``record_attempt``) and, when it reached the customer and a
+    satisfied score was given, the satisfied close (``close_satisfied``) in the same
+    transaction: if the close is refused, the call is not recorded either. Without a score only
+    the call is recorded; a dissatisfied score records the call and leaves the round open for
+    the second dispatch (R-CB-4), which needs the cause and the remedy."""
+    given = score not in (None, "")
+    if given and outcome != Outcome.REACHED:
+        raise ValidationError(
+            {"score": _("Record the call that reached the customer before the result.")}
+        )
+    value = _score(score) if given else None
+    attempt = record_attempt(actor, ticket, outcome, note, at=at, expected_version=expected_version)
+    number = Attempt.objects.filter(callback=attempt.callback).count()
+    if value is None:
+        return CallResult(attempt, number)
+    if value <= DISSATISFIED_MAX:
+        return CallResult(attempt, number, dissatisfied=True)
+    closed = close_satisfied(
+        actor,
+        ticket,
+        score=value,
+        comment=comment,
+        profile_consent=profile_consent,
+        profile=profile,
+        expected_version=None,  # the row is locked by the attempt above, in this transaction
+    )
+    return CallResult(attempt, number, closed=closed)
 
 
 def _profile(consent: bool, profile: dict[str, Any] | None) -> dict[str, str]:

@@ -13,5 +13,6 @@ urlpatterns = [
     path("suggestions/", views.suggestions, name="suggestions"),
     path("suggestions/<int:pk>/classify/", views.classify, name="classify"),
     path("level-helper/", views.level_helper, name="level_helper"),
+    path("orders/<str:number>/reveal/", views.reveal, name="reveal"),
     path("orders/<str:number>/<slug:name>/", views.step, name="step"),
 ]

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.callbacks import reports, services
+from kefu.callbacks.choices import CallbackStatus, Outcome, Score
 from kefu.callbacks.forms import (
-    AttemptForm,
+    CallForm,
     ClassifyForm,
     LevelHelperForm,
     PeriodForm,
@@ -30,11 +31,20 @@ from kefu.callbacks.forms import (
     SecondDispatchForm,
     UnreachableForm,
     keep_typed,
+    prefill,
 )
 from kefu.callbacks.levels import center_resolves, propose_level
-from kefu.callbacks.models import ComplaintRecord, Report, Suggestion
+from kefu.callbacks.models import (
+    Callback,
+    ComplaintRecord,
+    Report,
+    SecondaryComplaint,
+    SecondDispatch,
+    Suggestion,
+)
 from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.core.types import AuthedRequest
+from kefu.customers import masking
 from kefu.lib import center_time
 from kefu.org.choices import DepartmentKind
 from kefu.org.models import Department
@@ -60,8 +70,25 @@ def queue(request: AuthedRequest) -> HttpResponse:
             "rates_30": reports.callback_rates(since),
             "rates_all": reports.callback_rates(),
             "settings": services.current_settings(),
+            "may_reveal": masking.may_see_personal_data(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+@permission_required("callbacks.make", raise_exception=True)
+def reveal(request: AuthedRequest, number: str) -> HttpResponse:
+    """R-SEC-1: the number to dial for one order of the queue, shown in full only on request
+    and logged (``masking.reveal``, as the call tasks do); the order's contact number first."""
+    ticket = access_ticket(request.user, number)
+    if ticket.customer is None:
+        raise Http404
+    revealed = masking.reveal(request.user, ticket.customer, request=request)
+    contact = masking.shown_phone(request.user, ticket.contact_phone)
+    phones = [contact] if contact else []
+    phones += [p for p in revealed.phones if p not in phones]
+    return render(request, "callbacks/partials/dial.html", {"phones": phones})
 
 
 @login_required
@@ -218,10 +245,14 @@ def classify(request: AuthedRequest, pk: int) -> HttpResponse:
     suggestion = get_object_or_404(Suggestion, pk=pk)
     form = ClassifyForm(request.POST)
     if form.is_valid():
-        services.classify_suggestion(
+        done = services.classify_suggestion(
             request.user, suggestion, form.cleaned_data["subject"], form.cleaned_data["note"]
         )
-        messages.success(request, _("Done."))
+        messages.success(
+            request,
+            _("Suggestion %(number)s classified: %(subject)s.")
+            % {"number": done.ticket.number, "subject": done.subject},
+        )
     else:
         messages.error(request, _("Choose the subject."))
     return redirect(f"{reverse('callbacks:suggestions')}?show={request.POST.get('show', '')}")
@@ -257,13 +288,23 @@ def _version(form: Any) -> int | None:
     return form.cleaned_data.get("version")
 
 
+def _call(u: Any, t: Ticket, f: Any) -> services.CallResult:
+    d = f.cleaned_data
+    return services.record_call(
+        u,
+        t,
+        d["outcome"],
+        d["note"],
+        score=d.get("score"),
+        comment=d.get("comment", ""),
+        profile_consent=d.get("profile_consent", False),
+        profile=f.profile(),
+        expected_version=_version(f),
+    )
+
+
 STEPS: dict[str, tuple[type, Step]] = {
-    "attempt": (
-        AttemptForm,
-        lambda u, t, f: services.record_attempt(
-            u, t, f.cleaned_data["outcome"], f.cleaned_data["note"], expected_version=_version(f)
-        ),
-    ),
+    "attempt": (CallForm, _call),
     "satisfied": (
         SatisfiedForm,
         lambda u, t, f: services.close_satisfied(
@@ -295,6 +336,49 @@ STEPS: dict[str, tuple[type, Step]] = {
         lambda u, t, f: services.update_complaint_record(u, _record_of(t), dict(f.cleaned_data)),
     ),
 }
+
+
+def _satisfied_text(callback: Callback) -> str:
+    score = callback.score or 0
+    return _("The customer is satisfied (%(score)d %(label)s); the order is closed.") % {
+        "score": score,
+        "label": Score(score).label if score in Score.values else "",
+    }
+
+
+def _done_text(result: object) -> str:
+    """What the step did, for the message after it (not a generic "Done.")."""
+    if isinstance(result, services.CallResult):
+        text = _("Recorded: %(outcome)s (attempt %(n)d).") % {
+            "outcome": Outcome(result.attempt.outcome).label,
+            "n": result.number,
+        }
+        if result.closed is not None:
+            return f"{text} {_satisfied_text(result.closed)}"
+        if result.dissatisfied:
+            return f"{text} {_('The customer is dissatisfied: complete the second dispatch.')}"
+        return text
+    if isinstance(result, SecondDispatch):
+        warning = result.warnings.select_related("department").first()
+        if warning is not None:
+            return _(
+                "Sent to second dispatch, with a written warning to %(dept)s; "
+                "awaiting review by a senior agent."
+            ) % {"dept": warning.department.name}
+        return _("Sent to second dispatch; awaiting review by a senior agent.")
+    if isinstance(result, SecondaryComplaint):
+        if result.to_manager_hotline:
+            return _(
+                "Secondary complaint %(number)s registered and handed to the manager hotline."
+            ) % {"number": result.ticket.number}
+        return _("Secondary complaint %(number)s registered.") % {"number": result.ticket.number}
+    if isinstance(result, ComplaintRecord):
+        return _("Complaint record saved.")
+    if isinstance(result, Callback):
+        if result.status == CallbackStatus.UNREACHABLE:
+            return _("Closed as unreachable: %(reason)s") % {"reason": result.unreachable_reason}
+        return _satisfied_text(result)
+    return _("Done.")
 
 
 def _record_of(ticket: Ticket) -> ComplaintRecord:
@@ -330,7 +414,14 @@ def step(request: AuthedRequest, number: str, name: str) -> HttpResponse:
         messages.error(request, str(error) or _("You are not allowed to do this on this order."))
         keep_typed(request, number, name, {})
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, _done_text(result))
+        if isinstance(result, services.CallResult) and result.dissatisfied:
+            prefill(
+                request,
+                number,
+                "second_dispatch",
+                {"score": form.cleaned_data["score"], "comment": form.cleaned_data["comment"]},
+            )
         if name == "secondary":
             return redirect("tickets:detail", number=result.ticket.number)  # type: ignore[attr-defined]
     return redirect("tickets:detail", number=number)

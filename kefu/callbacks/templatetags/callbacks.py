@@ -9,7 +9,7 @@ from django import template
 from kefu.callbacks import services, timeline
 from kefu.callbacks.choices import DISSATISFIED_MAX, CallbackStatus, Outcome
 from kefu.callbacks.forms import (
-    AttemptForm,
+    CallForm,
     RecordForm,
     SatisfiedForm,
     SecondaryForm,
@@ -74,7 +74,7 @@ def callbacks_panel(context: dict[str, Any], ticket: Any) -> dict[str, Any]:
         "may_unreachable": calling
         and current is not None
         and services.may_close_unreachable(current),
-        "attempt_form": form("attempt", AttemptForm, "attempt_%s"),
+        "attempt_form": form("attempt", CallForm, "attempt_%s"),
         "satisfied_form": form("satisfied", SatisfiedForm, "satisfied_%s"),
         "second_form": form("second_dispatch", SecondDispatchForm, "second_%s"),
         "unreachable_form": form("unreachable", UnreachableForm, "unreachable_%s"),
@@ -108,3 +108,12 @@ def callback_event_text(event: Any) -> str:
     language (``kefu.callbacks.timeline``), any other event's stored body. For the order
     page's timeline: ``{{ e|callback_event_text }}`` in place of ``{{ e.body }}``."""
     return timeline.describe(getattr(event, "data", None)) or event.body
+
+
+@register.filter
+def outcome_label(value: str) -> str:
+    """An attempt's outcome code as its label (the queue's last attempt)."""
+    try:
+        return str(Outcome(value).label)
+    except ValueError:
+        return value or ""
