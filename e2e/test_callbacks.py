@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from kefu.callbacks.models import Callback, DepartmentWarning
@@ -96,12 +95,20 @@ def test_dissatisfied_callback_second_dispatch_to_satisfied_closure(
     expect(page.get_by_test_id("ticket-number")).to_have_text(number)
     expect(page.get_by_test_id("callback-due")).to_be_visible()
 
-    page.locator("#attempt_outcome").select_option("reached")
+    # One form: "reached" opens the satisfaction fields; a dissatisfied score leads on to the
+    # second dispatch, which opens with the score and the comment already filled in.
+    attempt = page.get_by_test_id("callback-attempt")
+    attempt.locator("#attempt_outcome").select_option("no_answer")
+    expect(page.get_by_test_id("callback-attempt-satisfaction")).to_be_hidden()
+    attempt.locator("#attempt_outcome").select_option("reached")
+    expect(page.get_by_test_id("callback-attempt-satisfaction")).to_be_visible()
+    attempt.locator("#attempt_score").select_option("1")
+    expect(page.get_by_test_id("callback-dissatisfied-hint")).to_be_visible()
+    attempt.locator("#attempt_comment").fill("还是每天掉线")
     submit(page, "callback-attempt")
     second = page.get_by_test_id("callback-second-dispatch")
-    second.locator("summary").click()
-    second.locator("#second_score").select_option("1")
-    second.locator("#second_comment").fill("还是每天掉线")
+    expect(second.locator("#second_score")).to_have_value("1")
+    expect(second.locator("#second_comment")).to_have_value("还是每天掉线")
     second.locator("#second_cause").fill("维修人员未彻底排查入户线路")
     second.locator("#second_remedy").fill("向客户致歉，说明原因，承诺明天上午重新上门")
     second.locator("#second_warning").fill("处理不彻底导致客户二次不满，予以书面警告。")
@@ -123,7 +130,7 @@ def test_dissatisfied_callback_second_dispatch_to_satisfied_closure(
     open_order(page, live_server, number)
     submit(page, "move-accept")
     feedback = page.get_by_test_id("move-feedback")
-    contacted = timezone.localtime() - timedelta(minutes=5)
+    contacted = timezone.localtime()  # after the dispatch (R-WO-6), to the minute
     feedback.locator("#fb-at").fill(contacted.strftime("%Y-%m-%dT%H:%M"))
     feedback.locator("#fb-effect").fill("连续观察一天无掉线")
     feedback.locator("#fb-solution").fill("重新布放入户光纤并更换分光器端口。")
@@ -142,12 +149,12 @@ def test_dissatisfied_callback_second_dispatch_to_satisfied_closure(
     log_in("1030", "周婷")
     open_order(page, live_server, number)
     expect(page.get_by_test_id("callback-round-2")).to_be_visible()
-    page.locator("#attempt_outcome").select_option("reached")
+    # One callback, one submit: the call and the satisfied close together.
+    attempt = page.get_by_test_id("callback-attempt")
+    attempt.locator("#attempt_outcome").select_option("reached")
+    attempt.locator("#attempt_score").select_option("5")
+    attempt.locator("#attempt_comment").fill("这次彻底解决了")
     submit(page, "callback-attempt")
-    satisfied = page.get_by_test_id("callback-satisfied")
-    satisfied.locator("#satisfied_score").select_option("5")
-    satisfied.locator("#satisfied_comment").fill("这次彻底解决了")
-    submit(page, "callback-satisfied")
     expect(page.get_by_test_id("ticket-status")).to_have_attribute("class", re.compile("light"))
 
     # The timeline, newest first, tells the whole story with who did each step.
@@ -188,3 +195,36 @@ def test_dissatisfied_callback_second_dispatch_to_satisfied_closure(
         DepartmentWarning.objects.filter(ticket=ticket, department__code="city-service").count()
         == 1
     )
+
+
+def test_without_javascript_a_satisfied_callback_takes_two_steps(
+    live_server: LiveServer,
+    browser: Browser,
+    org: object,
+    taxonomy: None,
+) -> None:
+    """The attempt form works without JavaScript: the satisfaction fields stay hidden, the call
+    is recorded, and the result is recorded on the form that follows (R-CB-2, R-CB-3)."""
+    from kefu.org.demo import DEMO_PASSWORD
+
+    ticket = awaiting_callback()
+    context = browser.new_context(locale="en-US", java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/login/")
+        page.locator("input[name=username]").fill("1030")
+        page.locator("input[name=password]").fill(DEMO_PASSWORD)
+        page.locator("input[name=password]").press("Enter")
+        page.wait_for_url(re.compile(r"^(?!.*/login/).*$"))
+        open_order(page, live_server, ticket.number)
+        expect(page.get_by_test_id("callback-attempt-satisfaction")).to_be_hidden()
+        page.locator("#attempt_outcome").select_option("reached")
+        submit(page, "callback-attempt")
+        satisfied = page.get_by_test_id("callback-satisfied")
+        satisfied.locator("#satisfied_score").select_option("4")
+        submit(page, "callback-satisfied")
+        expect(page.get_by_test_id("ticket-status")).to_have_attribute("class", re.compile("light"))
+    finally:
+        context.close()
+    assert Ticket.objects.get(pk=ticket.pk).status == "closed"

@@ -39,7 +39,8 @@ def home_context(user: Any) -> dict[str, Any]:
 
 
 def queue_counts(user: Any) -> list[dict[str, Any]]:
-    """Each queue the user works from, with how many orders wait in it (capped)."""
+    """Each queue the user works from, with how many orders wait in it (capped); "waiting for
+    me" comes first, as in ``queries.QUEUES``: what is the user's turn matters most."""
     rows = []
     for spec in queues_for(user):
         if spec.code == "all":

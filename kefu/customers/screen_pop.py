@@ -7,7 +7,8 @@ customer has yet still shows the open orders registered under that number.
 
 Four indexed queries, none of which grows with the size of the database: the contact point
 (kind, value), the customer by key, the customer's open orders (customer, status) and the last
-orders (customer, status) — bench/screen_pop_bench.py measures it at 1M customers.
+orders (customer, status) with the department each went to — bench/screen_pop_bench.py measures
+it at 1M customers. ``history_lines`` adds none: who may open an order is decided in memory.
 """
 
 from __future__ import annotations
@@ -32,6 +33,16 @@ ORDER_FIELDS = (
     "call_type__code",
     "call_type__name",
 )
+# The last contacts also say what came of them (R-IN-4): where the order went, what the center
+# answered or the department fed back, and who may open it (R-ORG-3: owner, registrar, unit).
+HISTORY_FIELDS = (
+    *ORDER_FIELDS,
+    "resolution",
+    "closed_at",
+    "owner",
+    "registered_by",
+    "department__name",
+)
 
 
 @dataclass
@@ -41,6 +52,32 @@ class ScreenPop:
     profile: ServiceProfile | None = None
     open_orders: list[Any] = field(default_factory=list)
     history: list[Any] = field(default_factory=list)  # last closed contacts, newest first
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One of the caller's last contacts as a viewer sees it: numbers in its texts masked unless
+    the viewer may see personal data (R-SEC-1), a link only if they may open it (R-ORG-3)."""
+
+    order: Any
+    title: str
+    result: str
+    may_open: bool
+
+
+def history_lines(user: Any, orders: list[Any]) -> list[HistoryLine]:
+    from kefu.audit.masking import shown
+    from kefu.tickets.access import is_visible
+
+    return [
+        HistoryLine(
+            order=order,
+            title=shown(user, order.title),
+            result=shown(user, order.resolution),
+            may_open=is_visible(user, order),
+        )
+        for order in orders
+    ]
 
 
 def lookup(raw_phone: str) -> ScreenPop:
@@ -68,8 +105,8 @@ def lookup(raw_phone: str) -> ScreenPop:
     pop.open_orders = list(orders.filter(customer=customer)[:OPEN_LIMIT])
     pop.history = list(
         Ticket.objects.filter(customer=customer, status=Status.CLOSED)
-        .select_related("call_type")
-        .only(*ORDER_FIELDS)
+        .select_related("call_type", "department")
+        .only(*HISTORY_FIELDS)
         .order_by("-received_at", "-id")[:HISTORY_LIMIT]
     )
     return pop

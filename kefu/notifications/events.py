@@ -74,6 +74,10 @@ register("tickets.sent_back", _("Your draft or feedback was sent back"))
 register("tickets.review_needed", _("Urgent or VIP draft awaiting review"))
 register("tickets.help_requested", _("A handler asks for help with an order"))
 register("tickets.fed_back", _("A handler fed back on an order you own"))
+# R-IN-4, R-WO-9: 客户催单, to the order's handler (or its first-contact owner).
+register("tickets.chased", _("The customer chased an order"), email=True)
+# R-WO-7: a misrouted order reported back to its first-contact owner, to dispatch it again.
+register("tickets.returned", _("A handler returned a misrouted order to the center"), email=True)
 
 # --- Knowledge base ----------------------------------------------------------------------------
 register("kb.published", _("Knowledge article published"))

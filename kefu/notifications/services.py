@@ -336,6 +336,17 @@ def mark_all_read(user: User) -> int:
     )
 
 
+def mark_answered(ticket: Ticket, event_codes: Iterable[str]) -> int:
+    """The act a notice asked for is done: its unread notices about ``ticket`` of these events
+    are read, for every person told (the act answers them all). Returns how many."""
+    codes = list(event_codes)
+    if not codes:
+        return 0
+    return Notification.objects.filter(ticket=ticket, event__in=codes, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 def purge_read(now: datetime | None = None) -> int:
     """Delete notifications read more than ``RETENTION`` ago, and deliveries as old."""
     cutoff = (now or timezone.now()) - RETENTION

@@ -71,6 +71,11 @@ def on_ticket_event(sender: Any, ticket: Ticket, event: TimelineEvent, **kwargs:
         and event.data.get("kind") in DISPATCH_KINDS
     ):
         _dispatched(ctx, at)
+    elif kind == EventKind.RETURNED_TO_CENTER:
+        # R-WO-7: misrouted; the department's limits end and the order awaits dispatch again
+        # (R-WO-4). A pass to a colleague (TRANSFERRED) keeps the department's clocks running.
+        services.cancel(ticket, at, HANDLER_CLOCKS)
+        services.start_clock(ctx, K.DISPATCH, at)
     elif kind == EventKind.DRAFT_SUBMITTED and event.from_status == Status.PENDING_CALLBACK:
         services.meet(ticket, [K.CALLBACK_AFTER_COMPLETION], at)  # R-CB-4: the callback found it
     elif kind == EventKind.CUSTOMER_CONTACTED:

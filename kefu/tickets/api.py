@@ -57,6 +57,7 @@ from kefu.tickets.schemas import (
     InstructionsIn,
     NoteIn,
     NoteTextIn,
+    PassOnIn,
     ReasonIn,
     RegisterIn,
     RepeatContactIn,
@@ -287,7 +288,10 @@ def list_tickets(request: HttpRequest, params: Query[ListQuery]) -> TicketPage:
     ends before it starts) is refused with 422 naming the parameter, once the caller is known to
     see the queue (a queue the caller may not see, or that does not exist, is 403 first)."""
     user = request.user
-    queue = cast(TicketQuerySet, queries.queue(user, params.queue or default_queue(user)))
+    queue = cast(
+        TicketQuerySet,
+        queries.queue(user, params.queue or default_queue(user), status=params.status),
+    )
     by_id = queries.is_keyword_search(params.q)
     _check_list_query(params, by_id=by_id)
     qs = queue.for_list()
@@ -576,6 +580,39 @@ def ask_superior(request: HttpRequest, number: str, payload: ReasonIn) -> Ticket
         number,
         lambda u, t: actions.ask_superior(u, t, payload.reason, expected_version=payload.version),
     )
+
+
+@router.post(
+    "/tickets/{number}/pass-on", response=TicketOut, summary="Pass to a colleague of the department"
+)
+def pass_on(request: HttpRequest, number: str, payload: PassOnIn) -> TicketOut:
+    """转派: the handler gives the order to another person of their department, who accepts it."""
+    errors: dict[str, str] = {}
+    colleague = _staff(payload.handler, "handler", errors)
+    _raise(errors)
+    return _act(
+        request,
+        number,
+        lambda u, t: actions.pass_to_colleague(
+            u, t, colleague, payload.reason, expected_version=payload.version
+        ),
+    )
+
+
+@router.post(
+    "/tickets/{number}/return-to-center",
+    response=TicketRef,
+    summary="Return a misrouted order to the center (R-WO-7)",
+)
+def return_to_center(request: HttpRequest, number: str, payload: ReasonIn) -> TicketRef:
+    """The order leaves the handler's department, and with it what the handler may see: the
+    answer is only its number, state and new version."""
+    user = _actor(request)
+    ticket = access_ticket(user, number)
+    returned = actions.return_to_center(
+        user, ticket, payload.reason, expected_version=payload.version
+    )
+    return ticket_ref(returned)
 
 
 @router.post("/tickets/{number}/confirm", response=TicketOut, summary="Confirm the result")

@@ -45,6 +45,8 @@ class Move(models.TextChoices):
     APPROVE_DRAFT = "approve_draft", _("Approve")
     SEND_BACK_DRAFT = "send_back_draft", _("Send back")
     ACCEPT = "accept", _("Accept")
+    TRANSFER = "transfer", _("Pass to a colleague")
+    RETURN_TO_CENTER = "return_to_center", _("Return to the center (misrouted)")
     FEEDBACK = "feedback", _("Feed back")
     CONFIRM = "confirm", _("Confirm result")
     SEND_BACK_FEEDBACK = "send_back_feedback", _("Send back to handler")
@@ -68,10 +70,16 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     },
     Status.DISPATCHED: {
         Move.ACCEPT: Status.IN_PROGRESS,
+        Move.TRANSFER: Status.DISPATCHED,
+        Move.RETURN_TO_CENTER: Status.REGISTERED,
         Move.WITHDRAW: Status.CLOSED,
     },
     Status.IN_PROGRESS: {
         Move.FEEDBACK: Status.FED_BACK,
+        # 转派本部门同事: the colleague accepts it anew.
+        Move.TRANSFER: Status.DISPATCHED,
+        # R-WO-7: misrouted, reported back to the center, which dispatches it again.
+        Move.RETURN_TO_CENTER: Status.REGISTERED,
         Move.WITHDRAW: Status.CLOSED,
     },
     Status.FED_BACK: {
@@ -188,6 +196,8 @@ class EventKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up sent")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     ACCEPTED = "accepted", _("Accepted by handler")
+    TRANSFERRED = "transferred", _("Passed to a colleague")
+    RETURNED_TO_CENTER = "returned_to_center", _("Returned to the center (misrouted)")
     CUSTOMER_CONTACTED = "customer_contacted", _("Customer contacted")
     HELP_REQUESTED = "help_requested", _("Asked superior for help")
     FEEDBACK = "feedback", _("Handler fed back")

@@ -1380,7 +1380,9 @@ class _Loader:
     ) -> Ticket:
         remaining = REMAINING.get(plan.scenario.type, "") if self.rng.random() < 0.15 else ""
         feedback = actions.Feedback(
-            contacted_at=self.after(plan.received_at, 2, 48),
+            # The demo's moves all happen as it loads, the dispatch too: the customer was
+            # contacted after it reached the department (R-WO-6), i.e. just now.
+            contacted_at=timezone.now(),
             solution=plan.scenario.solution.format(**values),
             effect=plan.scenario.effect.format(**values),
             remaining=remaining,

@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.forms import StyledFormMixin
 from kefu.lib.phones import try_normalize
 from kefu.org.models import Department, User
-from kefu.tickets.actions import Feedback, Registration
+from kefu.tickets.actions import Feedback, Registration, route_for
 from kefu.tickets.choices import (
     LEVEL_QUESTIONS,
     TEXT_CHANNELS,
     Channel,
     Level,
     Priority,
+    RouteAction,
     Status,
     Visibility,
 )
@@ -30,6 +31,14 @@ MAX_ENTRY_SECONDS = 3 * 3600
 # An action's error field → the intake field the agent typed it in (add_repeat_contact).
 REPEAT_CONTACT_FIELDS = {"summary": "title"}
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+# The step an intake can take right after registering (R-WO-2): the button's value → the route
+# actions that allow it. What the center answers is resolved on first contact; what the route
+# sends out is drafted for review (R-WO-3) to the route's department.
+RESOLVE, SUBMIT = "resolve", "submit"
+NEXT_STEP_ROUTES = {
+    RESOLVE: {RouteAction.CENTER},
+    SUBMIT: {RouteAction.DISPATCH, RouteAction.SUPERIOR},
+}
 
 
 class ActiveChoice(forms.ModelChoiceField):
@@ -66,6 +75,16 @@ class IntakeForm(StyledFormMixin, LevelQuestions):
     description = forms.CharField(
         label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    # Used only by "Register and resolve" / "Register and submit for review".
+    answer = forms.CharField(
+        label=_("Answer or dispatch instructions"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_(
+            "Register and resolve: the answer given to the customer. Register and submit for "
+            "review: instructions for the department."
+        ),
+    )
     request_kind = ActiveChoice(RequestKind, _("Request kind"))
     business_line = ActiveChoice(BusinessLine, _("Business line"))
     nature = ActiveChoice(Nature, _("Nature"))
@@ -84,6 +103,7 @@ class IntakeForm(StyledFormMixin, LevelQuestions):
     # (callbacks/partials/intake_helpers.html) and belong to this form by their form attribute.
 
     channel_default = Channel.PHONE
+    offers_next_step = True  # the two buttons that register and take the next step at once
     field_order = [
         "contact_phone",
         "contact_name",
@@ -91,6 +111,7 @@ class IntakeForm(StyledFormMixin, LevelQuestions):
         "level",
         "title",
         "description",
+        "answer",
         "priority",
         "urgent",
         "request_kind",
@@ -157,6 +178,31 @@ class IntakeForm(StyledFormMixin, LevelQuestions):
         if name in self.fields:
             self.fields[name].widget.attrs["autofocus"] = True
 
+    def next_step(self) -> str:
+        """The step the button pressed asks for after registering: RESOLVE, SUBMIT or ""."""
+        step = self.data.get("next_step", "") if self.offers_next_step else ""
+        return step if step in NEXT_STEP_ROUTES else ""
+
+    def next_step_text(self) -> str:
+        return str(getattr(self, "cleaned_data", {}).get("answer") or "")
+
+    def step_routes(self) -> dict[str, dict[str, str]]:
+        """Per active call type code, the step its route allows at each level (R-WO-2, R-CLS-4),
+        for the page to show only the button the route allows: a complaint's by level, another
+        type's under "". No entry: neither button (harassment, a complaint without a level)."""
+        field = self.fields["call_type"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
+        routes: dict[str, dict[str, str]] = {}
+        for call_type in field.queryset or CallType.objects.none():
+            levels = Level.values if call_type.is_complaint else [""]
+            routes[call_type.code] = {
+                level: step
+                for level in levels
+                for step, actions in NEXT_STEP_ROUTES.items()
+                if route_for(call_type, level).action in actions
+            }
+        return routes
+
     def registration(self) -> Registration:
         data = self.cleaned_data
         answers = {name: bool(data.get(name)) for name in LEVEL_QUESTIONS}
@@ -219,7 +265,9 @@ class RecordingIntakeForm(IntakeForm):
     recording = forms.FileField(
         label=_("Recording"), widget=forms.ClearableFileInput(attrs={"accept": "audio/*"})
     )
+    answer = None  # type: ignore[assignment]  # registered only: the recording is heard first
     channel_default = Channel.RECORDING
+    offers_next_step = False
     field_order = ["recording", "received_at", *IntakeForm.field_order]
 
     def clean_recording(self) -> Any:
@@ -350,6 +398,14 @@ class AttachForm(VersionedForm):
     text = forms.CharField(label=_("Note"), required=False)
 
 
+class StaffNumberInput(forms.TextInput):
+    """An employee number, typed or picked from the list of staff (``staff-numbers`` datalist
+    in the queue page)."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"list": "staff-numbers", "size": 8, "inputmode": "numeric"})
+
+
 class FilterForm(StyledFormMixin, forms.Form):
     """The queue filters (GET); every field optional."""
 
@@ -392,6 +448,53 @@ class FilterForm(StyledFormMixin, forms.Form):
     received_to = forms.DateField(
         label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    # These and the received dates fold under "More filters" (``MORE_FIELDS``): the bar holds
+    # one row at 1366 px (e2e/test_layout.py).
+    owner = forms.CharField(
+        label=_("First-contact owner"), required=False, widget=StaffNumberInput()
+    )
+    handler = forms.CharField(label=_("Handler"), required=False, widget=StaffNumberInput())
+    escalated_to = forms.CharField(
+        label=_("Escalated to"), required=False, widget=StaffNumberInput()
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    MORE_FIELDS = (
+        "owner",
+        "handler",
+        "escalated_to",
+        "overdue",
+        "received_from",
+        "received_to",
+    )
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.MORE_FIELDS]
+
+    def more_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.MORE_FIELDS]
+
+    def more_in_use(self) -> int:
+        """How many of the folded filters are set, shown on the button that unfolds them."""
+        return sum(1 for name in self.MORE_FIELDS if self.data.get(name))
+
+    def _staff(self, name: str) -> int | None:
+        number = (self.cleaned_data.get(name) or "").strip()
+        if not number:
+            return None
+        pk = User.objects.filter(employee_no=number).values_list("pk", flat=True).first()
+        if pk is None:
+            raise ValidationError(_("No staff member has this employee number."))
+        return pk
+
+    def clean_owner(self) -> int | None:
+        return self._staff("owner")
+
+    def clean_handler(self) -> int | None:
+        return self._staff("handler")
+
+    def clean_escalated_to(self) -> int | None:
+        return self._staff("escalated_to")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -417,6 +520,10 @@ class FilterForm(StyledFormMixin, forms.Form):
             received_from=data.get("received_from"),
             received_to=data.get("received_to"),
             q=data.get("q", ""),
+            owner=data.get("owner"),
+            handler=data.get("handler"),
+            escalated_to=data.get("escalated_to"),
+            overdue=bool(data.get("overdue")),
         )
 
 

@@ -27,6 +27,8 @@ MOVE_PERMISSIONS: dict[str, str] = {
     Move.APPROVE_DRAFT: "tickets.review",
     Move.SEND_BACK_DRAFT: "tickets.review",
     Move.ACCEPT: "tickets.accept",
+    Move.TRANSFER: "tickets.accept",  # whoever may take the order may pass it to a colleague
+    Move.RETURN_TO_CENTER: "tickets.accept",  # R-WO-7: reported back to the center
     Move.FEEDBACK: "tickets.feedback",
     Move.CONFIRM: "tickets.confirm",
     Move.SEND_BACK_FEEDBACK: "tickets.confirm",
@@ -76,8 +78,11 @@ def allowed_moves(user: Any, ticket: Ticket) -> list[str]:
             continue  # R-CB-1: the callback panel's outcomes close it
         if move in {Move.APPROVE_DRAFT, Move.SEND_BACK_DRAFT} and not may_review(user, ticket):
             continue
-        if move == Move.WITHDRAW and ticket.has_pending_draft:
-            continue
+        if (
+            move in {Move.WITHDRAW, Move.TRANSFER, Move.RETURN_TO_CENTER}
+            and ticket.has_pending_draft
+        ):
+            continue  # one draft at a time; the handler waits for the center's answer
         found.append(str(move))
     return found
 

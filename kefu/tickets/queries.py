@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from kefu.tickets.access import department_q, own_q, visible_tickets
+from kefu.org.models import User
+from kefu.tickets.access import center_q, department_q, own_q, visible_tickets
 from kefu.tickets.choices import OPEN_STATUSES, DraftStatus, Status
 from kefu.tickets.models import DispatchDraft, Ticket
 from kefu.tickets.models.ticket import TicketQuerySet
@@ -27,11 +28,24 @@ class Queue:
     code: str
     label: Any
     permission: str
+    # Further permissions, any of which also opens the queue.
+    or_permissions: tuple[str, ...] = ()
+
+    def open_to(self, user: Any) -> bool:
+        return any(user.has_perm(p) for p in (self.permission, *self.or_permissions))
 
 
 QUEUES: dict[str, Queue] = {
     q.code: q
     for q in [
+        # Whose turn it is (``waiting_q``): owners, handlers, reviewers, people escalated to,
+        # and surveyors, whose turn the callbacks queue lists.
+        Queue(
+            "waiting",
+            _("Waiting for me"),
+            "tickets.view_own",
+            ("tickets.accept", "tickets.review", "tickets.take_escalated", "callbacks.make"),
+        ),
         Queue("mine", _("My orders"), "tickets.view_own"),
         Queue("review", _("Review queue"), "tickets.review"),
         Queue("department", _("Department queue"), "tickets.view_department"),
@@ -42,22 +56,82 @@ QUEUES: dict[str, Queue] = {
 
 
 def queues_for(user: Any) -> list[Queue]:
-    return [q for q in QUEUES.values() if user.has_perm(q.permission)]
+    return [q for q in QUEUES.values() if q.open_to(user)]
 
 
-def queue(user: Any, code: str) -> TicketQuerySet:
-    """The orders of one queue, already limited to what the user may see."""
+def _own_pending_drafts(user: Any) -> QuerySet[DispatchDraft]:
+    return DispatchDraft.objects.filter(status=DraftStatus.PENDING, drafted_by_id=user.pk)
+
+
+def reviewable_q(user: Any) -> Q:
+    """Orders with a draft this reviewer may review (R-WO-3): never one they drafted
+    themselves; VIP / major orders only for senior agents (R-CLS-6)."""
+    condition = center_q(user) & ~Q(pk__in=_own_pending_drafts(user).values("ticket_id"))
+    if not user.has_perm("tickets.handle_vip"):
+        condition &= Q(senior_only=False)
+    return condition
+
+
+WAITING_STATUSES = (
+    Status.REGISTERED,
+    Status.AWAITING_REVIEW,
+    Status.DISPATCHED,
+    Status.IN_PROGRESS,
+    Status.FED_BACK,
+)
+
+
+def waiting_q(user: Any) -> Q:
+    """The orders whose next step is the user's, per state (R-WO-1, ``moves.allowed_moves``).
+
+    Each branch starts from an indexed column (owner+status, status, handler, escalated_to),
+    so the database answers the OR with one bitmap of small index ranges, never a scan:
+    * registered and owned by me (a dispatch draft sent back returns the order to registered,
+      R-WO-3), or my own sent-back draft on it; fed back and owned by me (R-WO-8);
+    * dispatched or in progress with me as handler (R-WO-6);
+    * a draft awaiting review that I may review (R-WO-3): dispatches and second dispatches
+      (awaiting review) and follow-ups / withdrawals (dispatched or in progress);
+    * escalated to me and still being handled: I state the planned resolution time (R-ESC-1).
+    Orders awaiting callback are the callbacks queue's (R-CB-1), not repeated here; from then
+    on the callback, not the escalation, is the next step.
+    """
+    me = user.pk
+    sent_back = DispatchDraft.objects.filter(status=DraftStatus.SENT_BACK, drafted_by_id=me)
+    condition = (
+        Q(owner_id=me, status__in=[Status.REGISTERED, Status.FED_BACK])
+        | Q(status=Status.REGISTERED, pk__in=sent_back.values("ticket_id"))
+        | Q(handler_id=me, status__in=[Status.DISPATCHED, Status.IN_PROGRESS])
+        | Q(escalated_to_id=me, status__in=WAITING_STATUSES)
+    )
+    if user.has_perm("tickets.review"):
+        drafts = Q(status=Status.AWAITING_REVIEW) | Q(
+            status__in=[Status.DISPATCHED, Status.IN_PROGRESS], has_pending_draft=True
+        )
+        condition |= drafts & reviewable_q(user)
+    return condition
+
+
+def queue(user: Any, code: str, *, status: str = "") -> TicketQuerySet:
+    """The orders of one queue, already limited to what the user may see.
+
+    ``status`` is the status filter the list applies: "我的工单" holds open orders, and closed
+    ones too when that filter asks for them."""
     spec = QUEUES.get(code)
-    if spec is None or not user.has_perm(spec.permission):
+    if spec is None or not spec.open_to(user):
         raise PermissionDenied
     qs = visible_tickets(user)
+    if code == "waiting":
+        # The states of ``waiting_q`` once more, as one plain condition: it bounds any plan to
+        # the open orders' range of the status index (a few thousand at 1M orders), even where
+        # the database walks an index for the sort instead of combining the OR's branches.
+        return qs.filter(waiting_q(user), status__in=WAITING_STATUSES)
     if code == "mine":
-        return qs.filter(own_q(user), status__in=OPEN_STATUSES)
+        return (
+            qs.filter(own_q(user)) if status else qs.filter(own_q(user), status__in=OPEN_STATUSES)
+        )
     if code == "review":
         pending = DispatchDraft.objects.filter(status=DraftStatus.PENDING).values("ticket_id")
-        qs = qs.filter(pk__in=pending)
-        # R-CLS-6: VIP / major orders are reviewed by senior agents only.
-        return qs if user.has_perm("tickets.handle_vip") else qs.filter(senior_only=False)
+        return qs.filter(reviewable_q(user), pk__in=pending)
     if code == "department":
         return qs.filter(department_q(user), status__in=[Status.DISPATCHED, Status.IN_PROGRESS])
     if code == "open":
@@ -76,6 +150,10 @@ class Filters:
     received_from: date | None = None
     received_to: date | None = None
     q: str = ""
+    owner: int | None = None  # user ids: the form looks employee numbers up
+    handler: int | None = None
+    escalated_to: int | None = None
+    overdue: bool = False  # past the next SLA due time (the ``sla_due_at`` index)
 
 
 def _day_start(day: date) -> datetime:
@@ -99,9 +177,27 @@ def apply_filters(qs: TicketQuerySet, f: Filters) -> TicketQuerySet:
         qs = qs.filter(received_at__gte=_day_start(f.received_from))
     if f.received_to:
         qs = qs.filter(received_at__lt=_day_start(f.received_to) + timedelta(days=1))
+    if f.owner:
+        qs = qs.filter(owner_id=f.owner)
+    if f.handler:
+        qs = qs.filter(handler_id=f.handler)
+    if f.escalated_to:
+        qs = qs.filter(escalated_to_id=f.escalated_to)
+    if f.overdue:
+        qs = qs.filter(sla_due_at__lt=timezone.now())
     if f.q:
         qs = search(qs, f.q)
     return qs
+
+
+def staff_choices() -> QuerySet[User]:
+    """The people a first-contact owner, handler or escalated-to filter may name (lazy)."""
+    return User.objects.filter(is_active=True).only("employee_no", "name").order_by("employee_no")
+
+
+def filtered_queue(user: Any, code: str, f: Filters) -> TicketQuerySet:
+    """One queue with the filters applied (the status filter may widen "我的工单")."""
+    return apply_filters(queue(user, code, status=f.status), f)
 
 
 # --- Keyset pagination --------------------------------------------------------------------
@@ -144,11 +240,22 @@ def is_keyword_search(text: str) -> bool:
 
 
 SORTS = {"received": _("Newest first"), "due": _("Due soonest (SLA)")}
+# The button to the next page says where it leads in each order.
+NEXT_PAGE_LABELS = {"received": _("Older orders"), "due": _("Due later")}
+# Queues sorted by due time by default, and that list their orders without a running clock
+# after the dated ones: nothing waiting on someone may drop out of sight.
+DUE_FIRST_QUEUES = frozenset({"review", "waiting"})
 
 
 def default_sort(queue_code: str) -> str:
-    """The review queue works against the 1-hour dispatch limit (R-WO-4): due first there."""
-    return "due" if queue_code == "review" else "received"
+    """The review queue works against the 1-hour dispatch limit (R-WO-4), and what waits on me
+    is worked in the order it falls due: due first there."""
+    return "due" if queue_code in DUE_FIRST_QUEUES else "received"
+
+
+def next_page_label(sort: str, *, by_id: bool = False) -> Any:
+    """A keyword search pages newest registered first, whatever the sort asked."""
+    return NEXT_PAGE_LABELS["received" if by_id else sort]
 
 
 def _due_cursor(ticket: Ticket) -> str:

@@ -276,6 +276,11 @@ class ReasonIn(VersionIn):
     reason: str = ""
 
 
+class PassOnIn(VersionIn):
+    handler: str = Field(description="Employee number of the colleague of the department")
+    reason: str = ""
+
+
 class InstructionsIn(VersionIn):
     instructions: str = ""
 

@@ -37,7 +37,14 @@ from kefu.tickets.actions.escalation import (
     plan_resolution,
     wait_on_customer,
 )
-from kefu.tickets.actions.handling import Feedback, accept, ask_superior, feed_back
+from kefu.tickets.actions.handling import (
+    Feedback,
+    accept,
+    ask_superior,
+    feed_back,
+    pass_to_colleague,
+    return_to_center,
+)
 from kefu.tickets.actions.intake import (
     EDITABLE_FIELDS,
     Registration,
@@ -78,11 +85,13 @@ __all__ = [
     "log_customer_contact",
     "mark_urgent",
     "open_orders_for",
+    "pass_to_colleague",
     "permitted",
     "plan_resolution",
     "register",
     "reopen",
     "resolve_first_contact",
+    "return_to_center",
     "route_for",
     "send_back_draft",
     "send_back_feedback",

@@ -1,4 +1,5 @@
-"""The receiving department: accept, feed back, ask the superior (R-WO-6, R-WO-7)."""
+"""The receiving department: accept, feed back, ask the superior, pass the order to a colleague
+(转派) or return a misrouted one to the center (R-WO-6, R-WO-7)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,18 @@ from django.utils.translation import gettext as _
 from kefu.core.errors import IllegalTransition
 from kefu.notifications import work_orders as notices
 from kefu.org.models import Department, User
+from kefu.tickets.access import department_ids
 from kefu.tickets.actions._base import (
     FUTURE_TOLERANCE,
     _bump,
+    _end_dispatches,
     _event,
     _lock,
     _move,
     _require,
     _required_text,
 )
+from kefu.tickets.actions.dispatch import _dispatch_target, _send_dispatch
 from kefu.tickets.choices import (
     EventKind,
     Move,
@@ -67,6 +71,14 @@ def feed_back(
         errors["contacted_at"] = _("When was the customer contacted?")
     elif feedback.contacted_at > timezone.now() + FUTURE_TOLERANCE:
         errors["contacted_at"] = _("The contact time cannot be in the future.")
+    elif feedback.contacted_at < (reached := _reached_department_at(ticket)) - FUTURE_TOLERANCE:
+        # R-WO-6 / R-SLA-1: the call-back time limit counts from the dispatch; a contact before
+        # it would meet a limit that had not started (or had already passed) on time. The
+        # tolerance covers clocks a little apart and times typed to the minute.
+        errors["contacted_at"] = _(
+            "The customer cannot have been contacted for this order before it reached your "
+            "department (%(at)s)."
+        ) % {"at": timezone.localtime(reached).strftime("%Y-%m-%d %H:%M")}
     if not feedback.solution.strip():
         errors["solution"] = _("Describe the solution.")
     if not feedback.effect.strip():
@@ -91,6 +103,12 @@ def feed_back(
     )
     notices.fed_back(actor, locked, feedback.solution.strip())  # R-WO-8: the center confirms
     return locked
+
+
+def _reached_department_at(ticket: Ticket) -> datetime:
+    """When the running dispatch reached the department (the order's receipt if none runs)."""
+    running = ticket.dispatches.filter(ended_at__isnull=True).order_by("-dispatched_at").first()
+    return running.dispatched_at if running is not None else ticket.received_at
 
 
 def superior_of(person: User, department: Department | None) -> User | None:
@@ -127,4 +145,90 @@ def ask_superior(
         data={"superior": superior.name if superior else ""},
     )
     notices.help_requested(actor, locked, superior, text)
+    return locked
+
+
+def _refuse_while_drafted(ticket: Ticket) -> None:
+    # A follow-up or withdrawal under review names the running dispatch and its handler.
+    if ticket.has_pending_draft:
+        raise IllegalTransition(
+            _("A draft for this order is awaiting review at the center; wait for its answer.")
+        )
+
+
+@transaction.atomic
+def pass_to_colleague(
+    actor: User,
+    ticket: Ticket,
+    colleague: User | None,
+    reason: str,
+    *,
+    expected_version: int | None,
+) -> Ticket:
+    """转派本部门同事: the order goes to another person of the actor's department (or a unit
+    below it) who may receive orders; they accept it anew. The department's time limits run on.
+    """
+    _require(actor, "tickets.accept", ticket)
+    text = _required_text(reason, "reason", _("Say why you pass the order on."))
+    if colleague is None:
+        raise ValidationError({"handler": _("Choose the colleague to pass the order to.")})
+    locked = _lock(ticket, expected_version)
+    _refuse_while_drafted(locked)
+    department, previous = locked.department, locked.handler
+    if department is None:
+        raise IllegalTransition(_("Only an order dispatched to a department can be passed on."))
+    if colleague.pk == locked.handler_id:
+        message = _("The order is already with %(name)s.") % {"name": colleague.name}
+        raise ValidationError({"handler": message})
+    if not colleague.is_active or colleague.department_id not in department_ids(actor):
+        message = _("%(name)s is not an active colleague of your department.")
+        raise ValidationError({"handler": message % {"name": colleague.name}})
+    # The checks of any dispatch: may receive orders, sees the department's orders (R-ORG-3),
+    # is not the person complained about.
+    _dispatch_target(locked, department, colleague)
+    locked = _move(
+        actor,
+        locked,
+        Move.TRANSFER,
+        EventKind.TRANSFERRED,
+        expected_version=None,  # checked under the lock above
+        body=text,
+        data={
+            "from": previous.name if previous else "",
+            "department": department.name,
+            "handler": colleague.name,
+        },
+        changes={"handler": colleague, "help_requested": False},
+    )
+    _send_dispatch(actor, locked, department, colleague, text, reviewed_by=None)
+    notices.passed_on(actor, locked, colleague, text)
+    return locked
+
+
+@transaction.atomic
+def return_to_center(
+    actor: User, ticket: Ticket, reason: str, *, expected_version: int | None
+) -> Ticket:
+    """R-WO-7 退回中心（派错）: the order is not for this department. The dispatch ends, the
+    department's time limits with it, and the first-contact owner dispatches it again."""
+    _require(actor, "tickets.accept", ticket)
+    text = _required_text(reason, "reason", _("Say why the order is not for your department."))
+    locked = _lock(ticket, expected_version)
+    _refuse_while_drafted(locked)
+    department, handler = locked.department, locked.handler
+    locked = _move(
+        actor,
+        locked,
+        Move.RETURN_TO_CENTER,
+        EventKind.RETURNED_TO_CENTER,
+        expected_version=None,  # checked under the lock above
+        body=text,
+        data={
+            "from_department": department.name if department else "",
+            "from_handler": handler.name if handler else "",
+        },
+        changes={"department": None, "handler": None, "help_requested": False},
+    )
+    _end_dispatches(locked)
+    notices.returned(actor, locked, text)
     return locked

@@ -16,6 +16,7 @@ from kefu.core.errors import IllegalTransition
 from kefu.customers.models import Customer
 from kefu.customers.services import find_or_create_by_phone
 from kefu.lib.segment import index_text
+from kefu.notifications import work_orders as notices
 from kefu.org.models import User
 from kefu.tickets.actions._base import (
     FUTURE_TOLERANCE,
@@ -152,7 +153,8 @@ def add_repeat_contact(
     """R-IN-4: the same customer calls again about an open order: log it there, no new order.
 
     Any agent who takes the call may do this (the screen pop shows the caller's open orders to
-    whoever answers), not only the order's owner.
+    whoever answers), not only the order's owner. The customer is chasing 催单 (R-WO-9): the
+    order's handler, or its first-contact owner while no handler has it, is told what was said.
     """
     _require(actor, "tickets.register")
     if invalid := _choice_errors(channel=channel):
@@ -163,6 +165,7 @@ def add_repeat_contact(
         raise IllegalTransition(_("This order is closed; reopen it or register a new one."))
     _bump(locked, actor)
     _event(locked, actor, EventKind.REPEAT_CONTACT, body=text, data={"channel": channel})
+    notices.chased(actor, locked, text)
     return locked
 
 

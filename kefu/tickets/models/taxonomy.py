@@ -132,8 +132,11 @@ class RoutingRule(models.Model):
         errors: dict[str, Any] = {}
         if self.level and self.call_type_id and not self.call_type.is_complaint:
             errors["level"] = _("Only complaints have levels; leave the level empty for this type.")
-        if self.department_code and self.department_id is None:
-            if not Department.objects.filter(code=self.department_code, is_active=True).exists():
-                errors["department_code"] = _("No active department has this code.")
+        if (
+            self.department_code
+            and self.department_id is None
+            and not Department.objects.filter(code=self.department_code, is_active=True).exists()
+        ):
+            errors["department_code"] = _("No active department has this code.")
         if errors:
             raise ValidationError(errors)

@@ -222,7 +222,11 @@ def test_allowed_moves_follow_the_route_the_role_and_the_state(org):
     assert Move.RESOLVE_FIRST_CONTACT not in agent.ticket(number)["allowed_moves"]  # A1-III
     assert Move.DISPATCH in senior.ticket(number)["allowed_moves"]
     senior.move(number, "dispatch")
-    assert handler.ticket(number)["allowed_moves"] == [Move.ACCEPT]
+    assert handler.ticket(number)["allowed_moves"] == [
+        Move.ACCEPT,
+        Move.TRANSFER,
+        Move.RETURN_TO_CENTER,
+    ]
     assert Move.ACCEPT not in agent.ticket(number)["allowed_moves"]
     assert Move.WITHDRAW in agent.ticket(number)["allowed_moves"]
 
@@ -272,3 +276,19 @@ def test_patch_refuses_a_field_it_does_not_change_instead_of_ignoring_it(org):
     unchanged = agent.ticket(number)
     assert unchanged["version"] == order["version"]
     assert unchanged["classification"]["urgent"] == order["classification"]["urgent"]
+
+
+def test_a_handler_passes_an_order_on_and_another_returns_one_through_the_api(org):
+    agent, senior = Api(org["agent"]), Api(org["senior"])
+    handler, colleague = Api(org["handler"]), Api(org["handler_head"])
+    number = agent.post("/tickets", complaint()).json()["number"]
+    senior.move(number, "dispatch")
+    stranger = handler.move(number, "pass-on", handler="2101", reason="市场部更熟悉")
+    assert stranger.status_code == 422
+    assert "handler" in stranger.json()["errors"]
+    passed = handler.move(number, "pass-on", handler="2002", reason="片区调整，由郑浩负责")
+    assert passed.status_code == 200, passed.content
+    assert passed.json()["handler"]["employee_no"] == "2002"
+    returned = colleague.move(number, "return-to-center", reason="不属于本部门")
+    assert returned.status_code == 200, returned.content
+    assert returned.json()["status"] == "registered"

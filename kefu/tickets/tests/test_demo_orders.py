@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 HANDLERS = ["2001", "2002", "2101", "2201", "2301", "2401"]
 # The persona whose view of each queue must not be empty.
 QUEUE_PERSONAS = {
+    "waiting": "1001",  # 王丽: what waits on her
     "mine": "1001",  # 王丽, agent
     "review": "1020",  # 赵敏, senior agent
     "department": "2001",  # 林涛, handler of 城市客服部

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import psycopg
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -381,7 +383,6 @@ def test_d_secondary_complaint_goes_to_the_superior_of_the_person_complained_abo
 
 
 def test_complaint_without_level_and_future_receipt_are_refused_with_field_errors(org, register):
-    from datetime import timedelta
 
     with pytest.raises(ValidationError) as error:
         register("A1", "", received_at=timezone.now() + timedelta(hours=2))
@@ -437,4 +438,23 @@ def test_secondary_complaint_about_an_agent_goes_to_their_team_leader(org, regis
     leader = ticket.handler
     assert leader.employee_no == "1010"
     actions.accept(leader, ticket, expected_version=ticket.version)
+    assert refreshed(ticket).status == Status.IN_PROGRESS
+
+
+def test_r_wo_6_a_contact_before_the_order_reached_the_department_is_refused(org, register):
+    """Else a breached call-back limit could be met "on time" by a contact time in the past."""
+    ticket = register("A1", "III")
+    actions.dispatch_now(org["senior"], ticket, expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    actions.accept(org["handler"], ticket, expected_version=ticket.version)
+    ticket = refreshed(ticket)
+    before = Dispatch.objects.get(ticket=ticket).dispatched_at - timedelta(hours=1)
+    with pytest.raises(ValidationError) as refused:
+        actions.feed_back(
+            org["handler"],
+            ticket,
+            actions.Feedback(before, "已上门", "已恢复"),
+            expected_version=ticket.version,
+        )
+    assert "contacted_at" in refused.value.message_dict
     assert refreshed(ticket).status == Status.IN_PROGRESS

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kefu.org.models import Department
 from kefu.tickets import actions
+from kefu.tickets.models import Dispatch
 from kefu.tickets.views.move_table import DONE, MOVES
 
 
@@ -93,6 +94,8 @@ def _in_progress(org, register):
 
 def test_r_wo_6_the_feedback_shows_when_the_customer_was_contacted(org, register, client):
     ticket = _in_progress(org, register)
+    # Dispatched three hours ago, the customer called back an hour later (R-WO-6).
+    Dispatch.objects.filter(ticket=ticket).update(dispatched_at=timezone.now() - timedelta(hours=3))
     contacted = timezone.localtime().replace(second=0, microsecond=0) - timedelta(hours=2)
     feedback = actions.Feedback(contacted, "已上门更换光猫", "客户确认恢复", "")
     actions.feed_back(org["handler"], ticket, feedback, expected_version=ticket.version)

@@ -173,7 +173,7 @@ def test_queues_show_each_persona_their_work(org, register, as_user):
     mine = register("A1", "III")
     actions.submit_dispatch_draft(org["agent"], mine, expected_version=mine.version)
     other = register("E", "", by=org["agent2"])
-    html = as_user(org["agent"]).get(reverse("tickets:list")).content.decode()
+    html = as_user(org["agent"]).get(reverse("tickets:list"), {"queue": "mine"}).content.decode()
     assert mine.number in html
     assert other.number not in html
     review = (

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -21,11 +21,13 @@ from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.core.forms import apply_validation_error
 from kefu.core.types import AuthedRequest
 from kefu.customers.models import Customer
-from kefu.customers.screen_pop import OPEN_LIMIT, lookup
+from kefu.customers.screen_pop import OPEN_LIMIT, history_lines, lookup
 from kefu.customers.services import unnamed_caller_name
 from kefu.tickets import actions
 from kefu.tickets.access import is_visible
 from kefu.tickets.forms import (
+    RESOLVE,
+    SUBMIT,
     IntakeForm,
     PhoneIntakeForm,
     RecordingIntakeForm,
@@ -57,14 +59,14 @@ def new(request: AuthedRequest, kind: str = "phone") -> HttpResponse:
                 return done
         elif form.is_valid():
             try:
-                ticket = _register(request, form)
+                ticket, said = _register(request, form)
             except ValidationError as error:
                 apply_validation_error(form, error)
                 form.focus_first_error()
+            except (IllegalTransition, StaleObject, PermissionDenied) as error:
+                form.add_error(None, str(error))  # nothing registered: the form as typed
             else:
-                messages.success(
-                    request, _("Order %(number)s registered.") % {"number": ticket.number}
-                )
+                messages.success(request, said)
                 return redirect("tickets:detail", number=ticket.number)
     else:
         initial = {
@@ -73,20 +75,50 @@ def new(request: AuthedRequest, kind: str = "phone") -> HttpResponse:
             "opened_at": timezone.now().isoformat(),
         }
         form = form_class(initial=initial)
+    user = request.user
+    steps = form.offers_next_step
     return render(
         request,
         "tickets/new.html",
-        {"form": form, "kind": kind, "heading": heading, "intakes": INTAKES},
+        {
+            "form": form,
+            "kind": kind,
+            "heading": heading,
+            "intakes": INTAKES,
+            # The buttons the actions would let this user use at all; the route decides per type.
+            "may_resolve": steps and actions.permitted(user, "tickets.resolve_first_contact"),
+            "may_submit": steps and actions.permitted(user, "tickets.draft_dispatch"),
+            "step_routes": form.step_routes() if steps else {},
+        },
     )
 
 
-def _register(request: AuthedRequest, form: IntakeForm) -> Ticket:
+def _register(request: AuthedRequest, form: IntakeForm) -> tuple[Ticket, str]:
+    """Register, and take the step the button asked for, in one transaction: if the step is
+    refused, nothing is registered (R-IN-1, R-WO-2, R-WO-3). Returns the order and what the
+    page says about it."""
+    user, step, text = request.user, form.next_step(), form.next_step_text()
     with transaction.atomic():
-        ticket = actions.register(request.user, form.registration())
+        ticket = actions.register(user, form.registration())
         recording = form.cleaned_data.get("recording")
         if recording is not None:
-            actions.attach_file(request.user, ticket, recording, note=_("Original recording"))
-    return ticket
+            actions.attach_file(user, ticket, recording, note=_("Original recording"))
+        if step == RESOLVE:
+            actions.resolve_first_contact(user, ticket, text, expected_version=ticket.version)
+            done = _(
+                "Order %(number)s registered and resolved on first contact; the callback is next."
+            ) % {"number": ticket.number}
+        elif step == SUBMIT:
+            draft = actions.submit_dispatch_draft(
+                user, ticket, instructions=text, expected_version=ticket.version
+            )
+            done = _(
+                "Order %(number)s registered; its dispatch to %(department)s is submitted "
+                "for review."
+            ) % {"number": ticket.number, "department": draft.department}
+        else:
+            done = _("Order %(number)s registered.") % {"number": ticket.number}
+    return ticket, done
 
 
 def _add_to_open_order(
@@ -142,7 +174,7 @@ def screen_pop(request: AuthedRequest) -> HttpResponse:
             "open_orders": shown,
             "more_open_orders": more,
             "more_url": _queue_search_url(request.user, pop.phone) if more else "",
-            "history": pop.history,
+            "history": history_lines(request.user, pop.history),
         },
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from kefu.core.errors import IllegalTransition
 from kefu.tickets import actions
+from kefu.tickets.actions.handling import pass_to_colleague, return_to_center
 from kefu.tickets.forms import (
     AttachForm,
     DispatchForm,
@@ -87,6 +88,16 @@ MOVES: dict[str, tuple[type[VersionedForm], Handler]] = {
         FeedbackForm,
         lambda u, t, d, v: actions.feed_back(u, t, d["_form"].feedback(), expected_version=v),
     ),
+    "transfer": (
+        DispatchForm,  # only its person and its text: the department stays
+        lambda u, t, d, v: pass_to_colleague(
+            u, t, d.get("handler"), d.get("text", ""), expected_version=v
+        ),
+    ),
+    "return_to_center": (
+        TextForm,
+        lambda u, t, d, v: return_to_center(u, t, d["text"], expected_version=v),
+    ),
     "ask_superior": (
         TextForm,
         lambda u, t, d, v: actions.ask_superior(u, t, d["text"], expected_version=v),
@@ -158,6 +169,8 @@ DONE: dict[str, Any] = {
     "send_back_draft": gettext_lazy("The draft is sent back to its author."),
     "accept": gettext_lazy("The order is accepted."),
     "feedback": gettext_lazy("Your feedback is sent to the center."),
+    "transfer": gettext_lazy("The order is passed to your colleague."),
+    "return_to_center": gettext_lazy("The order is returned to the center to be dispatched again."),
     "ask_superior": gettext_lazy("Your superior and the center are told you need help."),
     "confirm": gettext_lazy("The result is confirmed; the callback is next."),
     "send_back_feedback": gettext_lazy("The order is sent back to the handler."),
@@ -182,6 +195,8 @@ TEXT_LABELS: dict[str, Any] = {
     "dispatch": gettext_lazy("Instructions"),
     "approve_draft": gettext_lazy("Instructions (change to amend)"),
     "send_back_draft": gettext_lazy("Reason"),
+    "transfer": gettext_lazy("Why you pass it on"),
+    "return_to_center": gettext_lazy("Why it is not for your department"),
     "ask_superior": gettext_lazy("What you need help with"),
     "confirm": gettext_lazy("Note"),
     "send_back_feedback": gettext_lazy("What is still not resolved"),
