@@ -91,7 +91,7 @@ class TargetInline(admin.TabularInline):
     model = Target
     form = TargetForm
     extra = 0
-    fields = TargetForm.Meta.fields
+    fields = tuple(TargetForm.Meta.fields)
 
 
 @admin.register(Policy)
