@@ -238,15 +238,16 @@ def login(client: Client) -> Callable[[User], Client]:
 @pytest.fixture(autouse=True)
 def _fresh_taxonomy_snapshot():
     """Each test's rolled-back rows must not live on in the in-memory snapshots (taxonomy, SLA
-    policies and calendar overrides)."""
+    policies and calendar overrides, standard phrases)."""
+    from kefu.kb import phrases
     from kefu.sla import snapshot as sla_snapshot
     from kefu.tickets import taxonomy
 
-    taxonomy.invalidate()
-    sla_snapshot.invalidate()
+    for snapshot in (taxonomy, sla_snapshot, phrases):
+        snapshot.invalidate()
     yield
-    taxonomy.invalidate()
-    sla_snapshot.invalidate()
+    for snapshot in (taxonomy, sla_snapshot, phrases):
+        snapshot.invalidate()
 
 
 @pytest.fixture

@@ -88,3 +88,32 @@ class SearchSource(models.TextChoices):
     KB = "kb", _("Knowledge base page")
     INTAKE = "intake", _("Intake form")
     API = "api", _("API")
+
+
+class PhraseKind(models.TextChoices):
+    """The kind of text box a standard phrase (常用语) is offered in."""
+
+    INSTRUCTIONS = "instructions", _("Dispatch instructions")
+    ANSWER = "answer", _("Answer to the customer")
+    SOLUTION = "solution", _("Feedback solution")
+    NOTE = "note", _("Note")
+    REASON = "reason", _("Reason (send back, reopen, withdraw)")
+
+
+# The order page's moves (kefu/tickets/views/move_table.py) → the phrases their text box offers.
+# A move not listed here has no picker.
+MOVE_PHRASE_KINDS: dict[str, str] = {
+    "submit_draft": PhraseKind.INSTRUCTIONS,
+    "dispatch": PhraseKind.INSTRUCTIONS,
+    "approve_draft": PhraseKind.INSTRUCTIONS,
+    "redispatch": PhraseKind.INSTRUCTIONS,
+    "resolve_first_contact": PhraseKind.ANSWER,
+    "contact": PhraseKind.ANSWER,
+    "feedback": PhraseKind.SOLUTION,
+    "note": PhraseKind.NOTE,
+    "send_back_draft": PhraseKind.REASON,
+    "send_back_feedback": PhraseKind.REASON,
+    "return_to_center": PhraseKind.REASON,
+    "reopen": PhraseKind.REASON,
+    "withdrawal": PhraseKind.REASON,
+}

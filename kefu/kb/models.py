@@ -1,6 +1,7 @@
 """The knowledge base (SPEC §8): a category tree of articles, each with its unified answer
 wording (统一口径), its approval steps (R-KB-1), versions, source documents and effective dates
-(R-KB-2, R-KB-3), the orders it was used on and what agents searched for (R-KB-5)."""
+(R-KB-2, R-KB-3), the orders it was used on and what agents searched for (R-KB-5); and the
+standard phrases (常用语) offered beside the order page's text boxes."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.permissions import RestrictedQuerySet
-from kefu.kb.choices import STATUS_COLOURS, SearchSource, Status, Step
+from kefu.kb.choices import STATUS_COLOURS, PhraseKind, SearchSource, Status, Step
 
 USER = settings.AUTH_USER_MODEL
 
@@ -278,3 +279,31 @@ class SearchLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.query} ({self.results})"
+
+
+class Phrase(models.Model):
+    """A standard phrase (常用语): a text agents and handlers insert into a box of one kind
+    instead of typing it, for one call type or (without one) for every order."""
+
+    title = models.CharField(_("title"), max_length=60)
+    text = models.TextField(_("text"))
+    kind = models.CharField(_("text box"), max_length=20, choices=PhraseKind.choices)
+    call_type = models.ForeignKey(
+        "tickets.CallType",
+        verbose_name=_("call type"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Empty: offered on orders of every call type."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("standard phrase")
+        verbose_name_plural = _("standard phrases")
+        ordering = ["kind", "sort_order", "title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -235,6 +235,10 @@ ADMINISTRATION = {
     "kb.view_category",  # the knowledge base's category tree, in the admin site
     "kb.add_category",
     "kb.change_category",
+    "kb.view_phrase",  # standard phrases (常用语) beside the order page's text boxes
+    "kb.add_phrase",
+    "kb.change_phrase",
+    "kb.delete_phrase",
     "config.manage_integrations",
     "audit.view",
     "customers.view_customersettings",  # R-CUS-3 dormancy period, in the admin site
