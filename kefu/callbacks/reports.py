@@ -29,6 +29,11 @@ from kefu.callbacks.models import (
 )
 from kefu.lib.center_time import center_tz, day_start
 from kefu.org.models import User
+from kefu.tickets.choices import CloseReason
+
+# 作废: a void order (a duplicate or a mistake) is no complaint and owes no callback; an order
+# reopened and then voided may still hold the rounds of its earlier life.
+VOID_ORDERS = {"ticket__close_reason": CloseReason.VOID}
 
 
 def last_week(now: datetime | None = None) -> tuple[date, date]:
@@ -95,7 +100,7 @@ def callback_rates(start: datetime | None = None, end: datetime | None = None) -
     """Callback rate and on-time rate over the rounds owed in the period (by completion time).
     Rounds that ended without a callback record (closed or sent on directly) count as owed
     and not done."""
-    qs = Callback.objects.all()
+    qs = Callback.objects.exclude(**VOID_ORDERS)
     if start is not None:
         qs = qs.filter(completed_at__gte=start)
     if end is not None:
@@ -113,15 +118,19 @@ def callback_rates(start: datetime | None = None, end: datetime | None = None) -
 def satisfaction(start: date, end: date) -> dict[str, Any]:
     """The figures of a satisfaction summary or analysis for [start, end)."""
     lo, hi = day_start(start), day_start(end)
-    rows = Callback.objects.filter(completed_at__gte=lo, completed_at__lt=hi).values_list(
-        "due_at",
-        "ended_at",
-        "status",
-        "score",
-        "comment",
-        "department__name",
-        "ticket__call_type__code",
-        "ticket__number",
+    rows = (
+        Callback.objects.filter(completed_at__gte=lo, completed_at__lt=hi)
+        .exclude(**VOID_ORDERS)
+        .values_list(
+            "due_at",
+            "ended_at",
+            "status",
+            "score",
+            "comment",
+            "department__name",
+            "ticket__call_type__code",
+            "ticket__number",
+        )
     )
     facts_all: list[metrics.CallbackFact] = []
     by_department: dict[str, list[metrics.CallbackFact]] = defaultdict(list)
@@ -171,19 +180,23 @@ def satisfaction(start: date, end: date) -> dict[str, Any]:
 def classification(start: date, end: date) -> dict[str, Any]:
     """Counts by business line × nature × department × level, substantiated or not, and the
     average resolution time (hours from receipt to close, closed orders only)."""
-    records = ComplaintRecord.objects.filter(
-        complained_at__gte=day_start(start), complained_at__lt=day_start(end)
-    ).values_list(
-        "business_line__name",
-        "nature__name",
-        "department__name",
-        "ticket__department__name",
-        "level",
-        "ticket__level",
-        "substantiated",
-        "ticket__closed_at",
-        "resolved_at",
-        "ticket__received_at",
+    records = (
+        ComplaintRecord.objects.filter(
+            complained_at__gte=day_start(start), complained_at__lt=day_start(end)
+        )
+        .exclude(**VOID_ORDERS)
+        .values_list(
+            "business_line__name",
+            "nature__name",
+            "department__name",
+            "ticket__department__name",
+            "level",
+            "ticket__level",
+            "substantiated",
+            "ticket__closed_at",
+            "resolved_at",
+            "ticket__received_at",
+        )
     )
     groups: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for (

@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_datetime
 
 from kefu.sla import services
 from kefu.sla.choices import TargetKind as K
+from kefu.sla.models import Clock
 from kefu.tickets.choices import TEXT_CHANNELS, DraftKind, EventKind, Level, Status
 from kefu.tickets.models import Ticket, TimelineEvent
 from kefu.tickets.signals import ticket_event
@@ -78,6 +79,8 @@ def on_ticket_event(sender: Any, ticket: Ticket, event: TimelineEvent, **kwargs:
         services.start_clock(ctx, K.DISPATCH, at)
     elif kind == EventKind.DRAFT_SUBMITTED and event.from_status == Status.PENDING_CALLBACK:
         services.meet(ticket, [K.CALLBACK_AFTER_COMPLETION], at)  # R-CB-4: the callback found it
+        # R-WO-4: the second dispatch waits for review like a first one, on the dispatch limit.
+        services.start_clock(ctx, K.DISPATCH, at)
     elif kind == EventKind.CUSTOMER_CONTACTED:
         services.meet(ticket, [K.CALL_BACK], _contacted_at(event))
     elif kind == EventKind.FEEDBACK:
@@ -93,6 +96,11 @@ def on_ticket_event(sender: Any, ticket: Ticket, event: TimelineEvent, **kwargs:
         services.cancel(ticket, at)
     elif kind in {EventKind.WITHDRAWN, EventKind.CLOSED_HARASSMENT}:
         services.cancel(ticket, at)
+    elif kind == EventKind.VOIDED:
+        # 作废: the order should never have existed. Every clock is cancelled, also one already
+        # met (R-IN-2 registration), so that the SLA report, which leaves cancelled clocks out,
+        # does not count the order at all.
+        Clock.objects.filter(ticket=ticket, cancelled_at__isnull=True).update(cancelled_at=at)
     elif kind == EventKind.WAITING_ON_CUSTOMER:
         services.pause(ticket, at)
     elif kind == EventKind.CUSTOMER_RESPONDED:

@@ -69,6 +69,7 @@ from kefu.tickets.schemas import (
     TimelineEventOut,
     UpdateIn,
     VersionIn,
+    VoidIn,
     draft_out,
     event_out,
     list_items,
@@ -651,6 +652,25 @@ def reopen(request: HttpRequest, number: str, payload: ReasonIn) -> TicketOut:
         request,
         number,
         lambda u, t: actions.reopen(u, t, payload.reason, expected_version=payload.version),
+    )
+
+
+@router.post(
+    "/tickets/{number}/void", response=TicketOut, summary="Void a duplicate or mistaken order 作废"
+)
+def void(request: HttpRequest, number: str, payload: VoidIn) -> TicketOut:
+    """Closed before dispatch with close reason ``void``: no callback, no time limits, in no
+    report. ``duplicate_of`` names the order that stays (one the caller can see)."""
+    return _act(
+        request,
+        number,
+        lambda u, t: actions.void(
+            u,
+            t,
+            payload.reason,
+            duplicate_of=payload.duplicate_of or "",
+            expected_version=payload.version,
+        ),
     )
 
 

@@ -54,6 +54,8 @@ class Move(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
     CLOSE = "close", _("Close")
     REOPEN = "reopen", _("Reopen")
+    # 作废: a duplicate or mistakenly registered order, closed before it is dispatched.
+    VOID = "void", _("Void (duplicate or mistaken order)")
 
 
 # state → {move: next state}
@@ -63,10 +65,12 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         Move.CLOSE_HARASSMENT: Status.CLOSED,
         Move.SUBMIT_DRAFT: Status.AWAITING_REVIEW,
         Move.DISPATCH: Status.DISPATCHED,
+        Move.VOID: Status.CLOSED,
     },
     Status.AWAITING_REVIEW: {
         Move.APPROVE_DRAFT: Status.DISPATCHED,
         Move.SEND_BACK_DRAFT: Status.REGISTERED,
+        Move.VOID: Status.CLOSED,  # the pending dispatch draft is cancelled with it
     },
     Status.DISPATCHED: {
         Move.ACCEPT: Status.IN_PROGRESS,
@@ -165,6 +169,7 @@ class DraftStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
     APPROVED = "approved", _("Approved")
     SENT_BACK = "sent_back", _("Sent back")
+    CANCELLED = "cancelled", _("Cancelled: the order was voided")
 
 
 class Visibility(models.TextChoices):
@@ -176,6 +181,8 @@ class CloseReason(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
     HARASSMENT = "harassment", pgettext_lazy("close reason", "Harassment")
     WITHDRAWN = "withdrawn", _("Withdrawn at the customer's request")
+    # 作废: left out of the SLA report, callback rates and complaint statistics.
+    VOID = "void", pgettext_lazy("close reason", "Void")
 
 
 class EventKind(models.TextChoices):
@@ -205,6 +212,7 @@ class EventKind(models.TextChoices):
     FEEDBACK_SENT_BACK = "feedback_sent_back", _("Sent back to handler")
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
+    VOIDED = "voided", _("Voided (duplicate or mistaken order)")
     # Time limits and escalation (SPEC §5, kefu.sla).
     SLA_WARNING = "sla_warning", _("Time limit warning")
     SLA_ALARM = "sla_alarm", _("Time limit passed")

@@ -66,6 +66,12 @@ MARKER = "demo"  # key in the "registered" event's data
 
 AGENTS = ["1001", "1002", "1003", "1004"]
 SENIORS = ["1020", "1021"]
+VOIDED = 3  # registered inquiries voided as mistakes
+VOID_REASONS = [
+    "客户拨错号码，并无诉求，误登。",
+    "坐席重复登记了同一通来电。",
+    "测试来电，误登为工单。",
+]
 TEXT_CLERK, RECORDING_CLERK = "1040", "1041"
 COMPLAINED_HANDLER = "2001"
 DEFAULT_DEPARTMENTS = {"A1": "city-service", "A2": "group-market", "B": "market-ops", "C": "media"}
@@ -937,7 +943,20 @@ class _Loader:
         plans = self.plan()
         for plan in sorted(plans, key=lambda p: (p.received_at, p.index)):
             self.make(plan)
+        self.void_mistakes()
         return len(plans)
+
+    def void_mistakes(self) -> None:
+        """A few inquiries registered by mistake, voided by a senior agent (作废): closed with
+        no callback and left out of every report."""
+        senior = self.users[SENIORS[0]]
+        mistaken = (
+            demo_orders()
+            .filter(status=Status.REGISTERED, call_type__code="E", has_pending_draft=False)
+            .order_by("id")[:VOIDED]
+        )
+        for ticket in mistaken:
+            actions.void(senior, ticket, self.rng.choice(VOID_REASONS), expected_version=None)
 
     def plan(self) -> list[Plan]:
         persons = [c for c in self.customers if c.is_person]

@@ -36,6 +36,7 @@ MOVE_PERMISSIONS: dict[str, str] = {
     Move.WITHDRAW: "tickets.draft_dispatch",  # R-WO-5: a withdrawal is drafted and reviewed
     Move.CLOSE: "callbacks.make",
     Move.REOPEN: "tickets.reopen",
+    Move.VOID: "tickets.dispatch",  # 作废: whoever decides the dispatch may void instead
 }
 
 

@@ -276,6 +276,13 @@ class ReasonIn(VersionIn):
     reason: str = ""
 
 
+class VoidIn(VersionIn):
+    reason: str = ""
+    duplicate_of: str | None = Field(
+        None, description="Number of the order that stays, if this one is its duplicate"
+    )
+
+
 class PassOnIn(VersionIn):
     handler: str = Field(description="Employee number of the colleague of the department")
     reason: str = ""

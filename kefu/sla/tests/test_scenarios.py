@@ -217,6 +217,24 @@ def test_r_wo_4_a_dispatch_overdue_in_review_alarms_the_senior_agents_who_hold_i
     assert {"1020", "1021"} <= recipients(ticket, "sla.urge")
 
 
+def test_r_wo_4_a_second_dispatch_awaiting_review_runs_on_the_dispatch_limit(
+    frozen, staff, dispatched
+):
+    """R-CB-4: the callback found the problem back; its second dispatch waits for review like
+    a first one, so an overdue one warns and shows in the due-first review queue."""
+    ticket = dispatched("A1", "III")
+    actions.accept(staff["handler"], fresh(ticket), expected_version=fresh(ticket).version)
+    feedback = actions.Feedback(frozen.now, "已上门更换光猫", "客户确认恢复")
+    actions.feed_back(staff["handler"], fresh(ticket), feedback, expected_version=None)
+    actions.confirm(staff["agent"], fresh(ticket), expected_version=None)
+    frozen.advance(hours=2)
+    actions.submit_dispatch_draft(staff["agent"], fresh(ticket), expected_version=None)
+    redispatch = clock(ticket, K.DISPATCH)
+    assert (redispatch.met_at, redispatch.cancelled_at) == (None, None)
+    assert redispatch.started_at == frozen.now
+    assert fresh(ticket).sla_due_at == redispatch.due_at
+
+
 def test_r_wo_4_urgent_orders_are_dispatched_at_once(frozen, register):
     ticket = register("A1", "III", urgent=True)
     assert clock(ticket, K.DISPATCH).due_at == frozen.now + timedelta(minutes=15)

@@ -7,7 +7,7 @@ The UI, the API, jobs and commands all call these functions; nothing else writes
 
 The modules: ``_base`` (what every action shares), ``intake`` (registration, notes, contacts,
 hand-over), ``dispatch`` (dispatch and review), ``handling`` (the receiving department),
-``center`` (resolve, confirm, close, reopen), ``escalation`` (R-ESC-1..4, with kefu.sla).
+``center`` (resolve, confirm, close, void, reopen), ``escalation`` (R-ESC-1..4, with kefu.sla).
 """
 
 from kefu.tickets.actions._base import FUTURE_TOLERANCE, permitted, route_for
@@ -19,6 +19,7 @@ from kefu.tickets.actions.center import (
     reopen,
     resolve_first_contact,
     send_back_feedback,
+    void,
 )
 from kefu.tickets.actions.dispatch import (
     approve_draft,
@@ -101,5 +102,6 @@ __all__ = [
     "submit_withdrawal",
     "update_details",
     "validate_registration",
+    "void",
     "wait_on_customer",
 ]

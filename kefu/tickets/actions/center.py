@@ -1,13 +1,16 @@
-"""The center resolves, confirms, closes and reopens (R-WO-2, R-WO-8)."""
+"""The center resolves, confirms, closes, voids and reopens (R-WO-2, R-WO-8)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import IllegalTransition
 from kefu.notifications import work_orders as notices
 from kefu.org.models import User
+from kefu.tickets.access import visible_tickets
 from kefu.tickets.actions._base import (
     _end_dispatches,
     _move,
@@ -17,11 +20,13 @@ from kefu.tickets.actions._base import (
 )
 from kefu.tickets.choices import (
     CloseReason,
+    DraftStatus,
     EventKind,
     Move,
     RouteAction,
 )
 from kefu.tickets.models import (
+    DispatchDraft,
     Ticket,
 )
 
@@ -83,6 +88,66 @@ def close_harassment(
         body=text,
         changes={"close_reason": CloseReason.HARASSMENT, "resolution": text},
     )
+
+
+# --- Void 作废 (duplicate or mistaken orders) -------------------------------------------------
+
+
+def _surviving_order(actor: User, ticket: Ticket, number: str) -> Ticket | None:
+    """The order a duplicate is void in favour of: one the actor may see, not this one, and not
+    itself void."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    survivor = visible_tickets(actor).filter(number=number).first()
+    if survivor is None:
+        message = _("There is no order %(number)s that you can see.") % {"number": number}
+        raise ValidationError({"duplicate_of": message})
+    if survivor.pk == ticket.pk:
+        raise ValidationError({"duplicate_of": _("An order cannot be a duplicate of itself.")})
+    if survivor.close_reason == CloseReason.VOID:
+        message = _("Order %(number)s is void itself; name the order that stays.")
+        raise ValidationError({"duplicate_of": message % {"number": survivor.number}})
+    return survivor
+
+
+@transaction.atomic
+def void(
+    actor: User,
+    ticket: Ticket,
+    reason: str,
+    *,
+    duplicate_of: str = "",
+    expected_version: int | None,
+) -> Ticket:
+    """作废: a duplicate or mistakenly registered order is closed before dispatch, with no
+    callback round (R-CB-1 is owed only for a handled order) and its time limits cancelled, so
+    that no report counts it. A pending dispatch draft is cancelled with it.
+
+    Senior agents only, through ``tickets.dispatch``: voiding is the other answer to the same
+    pre-dispatch decision, taken by whoever may dispatch (R-WO-3, R-WO-4).
+    """
+    _require(actor, "tickets.dispatch", ticket)
+    text = _required_text(reason, "reason", _("Say why the order is void."))
+    survivor = _surviving_order(actor, ticket, duplicate_of)
+    data = {"duplicate_of": survivor.number} if survivor is not None else {}
+    locked = _move(
+        actor,
+        ticket,
+        Move.VOID,
+        EventKind.VOIDED,
+        expected_version=expected_version,
+        body=text,
+        data=data,
+        changes={"close_reason": CloseReason.VOID, "has_pending_draft": False},
+    )
+    DispatchDraft.objects.filter(ticket=locked, status=DraftStatus.PENDING).update(
+        status=DraftStatus.CANCELLED,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+        review_note=text,
+    )
+    return locked
 
 
 # --- Back in the center (R-WO-8) ----------------------------------------------------------------

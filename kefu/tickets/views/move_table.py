@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +32,14 @@ from kefu.tickets.queries import pending_draft
 # name → (form, what to do). Each handler only maps form fields onto one action.
 
 Handler = Callable[[Any, Ticket, Any, int], object]
+
+
+class VoidForm(TextForm):
+    """作废: the reason, and the number of the order that stays if this one is a duplicate."""
+
+    duplicate_of = forms.CharField(
+        label=gettext_lazy("Duplicate of order"), max_length=32, required=False
+    )
 
 
 def _draft_of(ticket: Ticket) -> DispatchDraft:
@@ -129,6 +138,12 @@ MOVES: dict[str, tuple[type[VersionedForm], Handler]] = {
         lambda u, t, d, v: actions.close(u, t, d.get("text", ""), expected_version=v),
     ),
     "reopen": (TextForm, lambda u, t, d, v: actions.reopen(u, t, d["text"], expected_version=v)),
+    "void": (
+        VoidForm,
+        lambda u, t, d, v: actions.void(
+            u, t, d["text"], duplicate_of=d.get("duplicate_of", ""), expected_version=v
+        ),
+    ),
     "urgent": (
         OptionalTextForm,
         lambda u, t, d, v: actions.mark_urgent(u, t, d.get("text", ""), expected_version=v),
@@ -179,6 +194,7 @@ DONE: dict[str, Any] = {
     "withdrawal": gettext_lazy("The withdrawal is submitted for review."),
     "close": gettext_lazy("The order is closed."),
     "reopen": gettext_lazy("The order is reopened."),
+    "void": gettext_lazy("The order is void: closed, with no callback, and left out of reports."),
     "urgent": gettext_lazy("The order is marked urgent."),
     "note": gettext_lazy("The note is added."),
     "edit": gettext_lazy("The details are saved."),
@@ -205,6 +221,7 @@ TEXT_LABELS: dict[str, Any] = {
     "withdrawal": gettext_lazy("Why the customer asks to stop"),
     "close": gettext_lazy("Callback result"),
     "reopen": gettext_lazy("Reason"),
+    "void": gettext_lazy("Why the order is void"),
     "urgent": gettext_lazy("Note"),
     "note": gettext_lazy("Note"),
     "contact": gettext_lazy("What the customer was told"),
