@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from django.urls import reverse
 
 from kefu.sla.choices import TargetKind
@@ -13,15 +12,6 @@ from kefu.sla.models import CalendarOverride, Clock
 from kefu.sla.services import calendar_gaps
 from kefu.sla.sweep import sweep
 from kefu.tickets import actions
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def test_queues_sort_by_due_with_badges_and_keyset_pages(

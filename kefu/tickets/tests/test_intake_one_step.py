@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -15,15 +14,6 @@ from kefu.tickets.choices import DraftKind, DraftStatus, EventKind, Status
 from kefu.tickets.models import DispatchDraft, Ticket
 
 PHONE = "18910523086"
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def call(**overrides: str) -> dict[str, str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.urls import reverse
 
 from kefu.tickets.choices import EventKind
@@ -14,15 +13,6 @@ from kefu.tickets.models import Ticket
 from kefu.tickets.views.intake import SCREEN_POP_ORDERS
 
 PHONE = "18910523086"
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def repeat_call(number: str, **overrides: str) -> dict[str, str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -38,15 +37,6 @@ def fed_back(org, ticket) -> Ticket:
         contacted_at=timezone.now(), solution="已上门更换光猫", effect="恢复上网"
     )
     return actions.feed_back(org["handler"], ticket, feedback, expected_version=None)
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 # --- Whose turn it is -----------------------------------------------------------------------

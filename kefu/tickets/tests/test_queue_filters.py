@@ -14,15 +14,6 @@ from kefu.tickets.models import CallType, Ticket
 from kefu.tickets.search import SEQUENCE_SEARCH_DAYS, Query, _next_string, number_candidates, parse
 
 
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def listed(client, **params: str) -> str:
     return client.get(reverse("tickets:list"), {"queue": "all", **params}).content.decode()
 

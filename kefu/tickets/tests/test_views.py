@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kefu.tickets import actions
 from kefu.tickets.choices import EventKind, Status
 from kefu.tickets.models import Attachment, Ticket
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def phone_form(**overrides):
