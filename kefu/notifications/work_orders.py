@@ -244,6 +244,7 @@ ANSWERS: dict[str, tuple[str, ...]] = {
     EventKind.FEEDBACK: ("tickets.help_requested",),
     EventKind.TRANSFERRED: ("tickets.dispatched", "tickets.help_requested"),
     EventKind.RETURNED_TO_CENTER: ("tickets.dispatched", "tickets.help_requested"),
+    EventKind.VOIDED: ("tickets.review_needed",),  # its pending draft is cancelled with it
 }
 
 

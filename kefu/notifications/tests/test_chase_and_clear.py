@@ -105,6 +105,17 @@ def test_r_wo_3_sending_a_draft_back_reads_awaiting_review(order, agent, senior_
     assert unread("tickets.review_needed", ticket) == set()
 
 
+def test_voiding_an_order_awaiting_review_reads_awaiting_review(order, agent, senior_agent):
+    ticket = order(urgent=True)
+    actions.submit_dispatch_draft(agent, ticket, expected_version=ticket.version)
+    ticket.refresh_from_db()
+    assert unread("tickets.review_needed", ticket)
+
+    actions.void(senior_agent, ticket, "坐席重复登记", expected_version=ticket.version)
+
+    assert unread("tickets.review_needed", ticket) == set()
+
+
 def test_accepting_reads_dispatched_to_you(order, senior_agent, handler):
     ticket = actions.dispatch_now(senior_agent, order(), expected_version=1)
     assert unread("tickets.dispatched", ticket) == {handler.employee_no}
