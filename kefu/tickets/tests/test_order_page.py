@@ -216,3 +216,18 @@ def test_a_move_done_says_what_happened(org, register, client):
     assert _messages(response) == [str(DONE["submit_draft"])]
     assert "操作成功" not in response.content.decode()
     assert set(DONE) == set(MOVES)  # every move says what it did
+
+
+def test_labels_on_the_timeline_use_the_readers_separator(org, register, client):
+    """ "Instructions：" in Chinese, "Instructions: " in English: no full-width colon in English."""
+    ticket = register("A1", "III")
+    actions.submit_dispatch_draft(
+        org["agent"], ticket, instructions="请带新光猫", expected_version=ticket.version
+    )
+    chinese = _section(_page(client, org["agent"], ticket), "timeline")
+    assert "派单说明：请带新光猫" in chinese or "说明：请带新光猫" in chinese
+    org["agent"].language = "en"
+    org["agent"].save(update_fields=["language"])
+    english = _section(_page(client, org["agent"], ticket), "timeline")
+    assert "Instructions: 请带新光猫" in english
+    assert "：" not in english.split("Instructions", 1)[1][:3]
