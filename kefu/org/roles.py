@@ -124,6 +124,9 @@ TEAM_LEAD = {
     "tickets.accept",
     "tickets.feedback",
     "tickets.ask_superior",
+    # R-ESC-1: orders escalated to the team leader (second line) are worked with notes, logged
+    # customer contacts and files, as well as the planned resolution time.
+    "tickets.add_note",
     "customers.view",
     "customers.campaign",  # R-CUS-3: wake-up campaigns for the team
     "customers.view_personal_data",  # R-SEC-1: calls back on D complaints (decision 0006)
