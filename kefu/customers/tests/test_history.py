@@ -121,3 +121,16 @@ def test_the_customer_page_shows_the_department_of_each_order(staff, fed_back, c
     html = response.content.decode()
     assert "城市客服部" in html
     assert reverse("tickets:detail", args=[fed_back.number]) in html
+    # What the center answered last time, as the screen pop shows it (R-IN-4).
+    assert 'data-testid="order-result">已上门更换光猫<' in html
+
+
+def test_the_customer_pages_results_mask_the_numbers_in_them(staff, fed_back, client):
+    """The archive shows every number masked (R-SEC-1), free text included."""
+    from kefu.tickets.models import Ticket
+
+    Ticket.objects.filter(pk=fed_back.pk).update(resolution="已回电 13812345678 确认恢复")
+    client.force_login(staff["agent"])
+    html = client.get(reverse("customers:detail", args=[fed_back.customer_id])).content.decode()
+    assert "13812345678" not in html
+    assert "138****5678" in html
