@@ -8,7 +8,8 @@ the commit (``transaction.on_commit``), never before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -18,9 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kefu.core.middleware import account_language
 from kefu.notifications import events
 from kefu.notifications.choices import RETENTION, DeliveryChannel, DeliveryStatus
 from kefu.notifications.models import Delivery, Notification, NotificationPreference
@@ -45,6 +47,43 @@ class Message:
     url: str = ""
     ticket: Ticket | None = None
     dedupe_key: str | None = None
+
+
+# Builds a notice's (title, body); called once per recipients' language, with it active.
+Words = Callable[[], tuple[str, str]]
+
+
+def recipient_language(person: User) -> str:
+    """The language a notice to ``person`` is written in: their account's, else the center's."""
+    return account_language(person) or settings.LANGUAGE_CODE
+
+
+def in_their_languages(
+    recipients: Iterable[User | None],
+    event: str,
+    words: Words,
+    *,
+    url: str = "",
+    ticket: Ticket | None = None,
+    dedupe_key: str | None = None,
+) -> list[Message]:
+    """One message per language spoken among ``recipients`` (two at most), its title and body
+    built by ``words`` with that language active — so that a label or a choice named in the
+    text is translated too. No query: the language is read from the recipients given.
+
+    Every part shares the ``dedupe_key``: the key is unique per recipient and each recipient is
+    in one part only, so the split keeps a notice once per person and event.
+    """
+    groups: dict[str, list[User]] = defaultdict(list)
+    for person in recipients:
+        if person is not None:
+            groups[recipient_language(person)].append(person)
+    messages = []
+    for language, people in groups.items():
+        with translation.override(language):
+            title, body = words()
+        messages.append(Message(people, event, title, body, url, ticket, dedupe_key))
+    return messages
 
 
 def notify(

@@ -25,18 +25,15 @@ timeline event) marks them read for everyone who was told.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kefu.notifications.services import mark_answered, notify
+from kefu.notifications.services import in_their_languages, mark_answered, notify_many
 from kefu.org.roles import ROLES
 from kefu.tickets.choices import EventKind, Status
 from kefu.tickets.signals import ticket_event
@@ -58,26 +55,20 @@ def _tell(
     title: str,
     body: str = "",
 ) -> int:
-    """Notify everyone but the actor, each group in its own language. ``title`` and ``body``
-    are source strings (marked with ``gettext_noop``) with ``%(number)s``, ``%(name)s`` and
-    ``%(title)s`` placeholders, translated here for each recipient's language."""
-    by_language: dict[str, list[User]] = defaultdict(list)
-    for person in people:
-        if person is not None and person.pk != actor.pk:
-            by_language[person.language or settings.LANGUAGE_CODE].append(person)
+    """Notify everyone but the actor, each in their own language. ``title`` is a source string
+    (marked with ``gettext_noop``) with ``%(number)s``, ``%(name)s`` and ``%(title)s``
+    placeholders, translated here for each recipient's language; ``body`` is the actor's text."""
     values = {"number": ticket.number, "name": actor.name, "title": ticket.title}
-    written = 0
-    for language, group in by_language.items():
-        with translation.override(language):
-            written += notify(
-                group,
-                event,
-                title=_(title) % values,
-                body=body,
-                url=_url(ticket),
-                ticket=ticket,
-            )
-    return written
+    others = [p for p in people if p is not None and p.pk != actor.pk]
+    return notify_many(
+        in_their_languages(
+            others,
+            event,
+            lambda: (_(title) % values, body),
+            url=_url(ticket),
+            ticket=ticket,
+        )
+    )
 
 
 def dispatched(actor: User, ticket: Ticket, handler: User, instructions: str) -> int:

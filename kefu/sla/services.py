@@ -24,7 +24,7 @@ from kefu.sla.models import OPEN_CLOCK, CalendarOverride, Clock, Policy, Target
 from kefu.tickets.models import Ticket
 
 if TYPE_CHECKING:
-    from kefu.notifications.services import Message
+    from kefu.notifications.services import Message, Words
 
 # --- Calendar -------------------------------------------------------------------------------
 
@@ -310,29 +310,29 @@ def superior_of(ticket: Ticket) -> User | None:
     return next_up(ticket, responsible_person(ticket))
 
 
-def staff_message(
+def staff_messages(
     recipients: Iterable[User | None],
     event: str,
+    words: Words,
     *,
-    title: str,
-    body: str = "",
     ticket: Ticket | None = None,
     dedupe_key: str | None = None,
-) -> Message:
-    """A message to staff, linking to the order; the worker's own system account is never a
-    recipient (``notify`` skips missing, inactive and repeated ones)."""
+) -> list[Message]:
+    """A notice to staff, linking to the order, in each recipient's language: ``words`` builds
+    its (title, body) once per language, with that language active. The worker's own system
+    account is never a recipient (``notify`` skips missing, inactive and repeated ones)."""
     from django.urls import reverse
 
-    from kefu.notifications.services import Message
+    from kefu.notifications.services import in_their_languages
 
     people = [u for u in recipients if u is not None and u.employee_no != SYSTEM_EMPLOYEE_NO]
     url = reverse("tickets:detail", kwargs={"number": ticket.number}) if ticket else ""
-    return Message(people, event, title, body, url, ticket, dedupe_key)
+    return in_their_languages(people, event, words, url=url, ticket=ticket, dedupe_key=dedupe_key)
 
 
-def notify_staff(recipients: Iterable[User | None], event: str, **fields: Any) -> int:
-    """Tell staff through kefu.notifications (in-app at once, e-mail/SMS after commit); the
-    ``fields`` are ``staff_message``'s."""
+def notify_staff(recipients: Iterable[User | None], event: str, words: Words, **fields: Any) -> int:
+    """Tell staff through kefu.notifications (in-app at once, e-mail/SMS after commit), each in
+    their own language; ``words`` and ``fields`` are ``staff_messages``'s."""
     from kefu.notifications.services import notify_many
 
-    return notify_many([staff_message(recipients, event, **fields)])
+    return notify_many(staff_messages(recipients, event, words, **fields))

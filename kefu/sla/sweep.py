@@ -33,8 +33,9 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from kefu.notifications.services import notify_many
+from kefu.notifications.services import Message, Words, notify_many
 from kefu.org.models import User
 from kefu.sla import services
 from kefu.sla.choices import (
@@ -300,20 +301,15 @@ def _warn(crossings: list[Crossing], system: User) -> None:
     _timeline(crossings, EventKind.SLA_WARNING, system)
     surveyors = list(services.staff_with_role("callback_surveyor"))  # R-SLA-5
     reviewers = Reviewers()
-    messages = []
+    messages: list[Message] = []
     for clock in _still_running(crossings):
         ticket = clock.ticket
-        local_due = timezone.localtime(clock.due_at).strftime("%m-%d %H:%M")
-        messages.append(
-            services.staff_message(
-                [services.responsible_person(ticket), *reviewers.of(ticket), *surveyors],
-                EVENT_WARNING,
-                title=_("%(number)s: %(target)s due at %(due)s")
-                % {"number": ticket.number, "target": _label(clock.kind), "due": local_due},
-                body=ticket.title,
-                ticket=ticket,
-                dedupe_key=f"sla:{clock.pk}:warning",
-            )
+        messages += services.staff_messages(
+            [services.responsible_person(ticket), *reviewers.of(ticket), *surveyors],
+            EVENT_WARNING,
+            _words(gettext_noop("%(number)s: %(target)s due at %(due)s"), clock),
+            ticket=ticket,
+            dedupe_key=f"sla:{clock.pk}:warning",
         )
     notify_many(messages)
 
@@ -323,7 +319,7 @@ def _alarm(crossings: list[Crossing], system: User) -> None:
     # one look-up per unit and person (and whether the order was escalated to that person)
     superiors: dict[tuple[int | None, int, bool], User | None] = {}
     reviewers = Reviewers()
-    messages = []
+    messages: list[Message] = []
     for clock in _still_running(crossings):
         ticket = clock.ticket
         person = services.responsible_person(ticket)
@@ -335,22 +331,35 @@ def _alarm(crossings: list[Crossing], system: User) -> None:
         if key not in superiors:
             superiors[key] = services.superior_of(ticket)
         people = [person, superiors[key], *reviewers.of(ticket)]
-        values = {"number": ticket.number, "target": _label(clock.kind)}
         for event, title, step in (
-            (EVENT_ALARM, _("%(number)s: %(target)s is overdue") % values, "alarm"),
-            (EVENT_URGE, _("Urge: %(number)s — %(target)s is overdue, act now") % values, "urge"),
+            (EVENT_ALARM, gettext_noop("%(number)s: %(target)s is overdue"), "alarm"),
+            (
+                EVENT_URGE,
+                gettext_noop("Urge: %(number)s — %(target)s is overdue, act now"),
+                "urge",
+            ),
         ):
-            messages.append(
-                services.staff_message(
-                    people,
-                    event,
-                    title=title,
-                    body=ticket.title,
-                    ticket=ticket,
-                    dedupe_key=f"sla:{clock.pk}:{step}",
-                )
+            messages += services.staff_messages(
+                people,
+                event,
+                _words(title, clock),
+                ticket=ticket,
+                dedupe_key=f"sla:{clock.pk}:{step}",
             )
     notify_many(messages)
+
+
+def _words(title: str, clock: Clock) -> Words:
+    """A notice about ``clock``: ``title`` is a source string, translated (with the target's
+    label) in each recipients' language when built; the body is the order's title."""
+    ticket = clock.ticket
+    due = timezone.localtime(clock.due_at).strftime("%m-%d %H:%M")
+
+    def words() -> tuple[str, str]:
+        values = {"number": ticket.number, "target": _label(clock.kind), "due": due}
+        return _(title) % values, ticket.title
+
+    return words
 
 
 def _escalate(crossings: list[Crossing], system: User) -> list[int]:

@@ -126,13 +126,16 @@ def escalate(
             "sla_kind": sla_kind,
         },
     )
+    level = ESCALATION_LEVELS[locked.escalation_level]
     services.notify_staff(
         [target, locked.owner],
         EVENT_ESCALATED,
-        title=_("%(number)s escalated to %(name)s (%(level)s)")
-        % {"number": locked.number, "name": target.name, "level": level_label},
-        body=_("State a planned resolution time; the customer will be told. %(note)s")
-        % {"note": note.strip()},
+        lambda: (
+            _("%(number)s escalated to %(name)s (%(level)s)")
+            % {"number": locked.number, "name": target.name, "level": level},
+            _("State a planned resolution time; the customer will be told. %(note)s")
+            % {"note": note.strip()},
+        ),
         ticket=locked,
         dedupe_key=f"escalation:{record.pk}",
     )
@@ -215,9 +218,11 @@ def _to_hotline(actor: User, locked: Ticket, reason: str, note: str, sla_kind: s
     services.notify_staff(
         services.staff_with_role("manager_hotline"),
         EVENT_MANAGER_HOTLINE,
-        title=_("%(number)s handed to the manager hotline: %(reason)s")
-        % {"number": locked.number, "reason": EscalationReason(reason).label},
-        body=note.strip(),
+        lambda: (
+            _("%(number)s handed to the manager hotline: %(reason)s")
+            % {"number": locked.number, "reason": EscalationReason(reason).label},
+            note.strip(),
+        ),
         ticket=locked,
         dedupe_key=f"escalation:{record.pk}",
     )
