@@ -106,9 +106,14 @@ def feed_back(
 
 
 def _reached_department_at(ticket: Ticket) -> datetime:
-    """When the running dispatch reached the department (the order's receipt if none runs)."""
-    running = ticket.dispatches.filter(ended_at__isnull=True).order_by("-dispatched_at").first()
-    return running.dispatched_at if running is not None else ticket.received_at
+    """When the order reached its department: the first of the latest run of dispatches to it
+    (a pass to a colleague is a new dispatch to the same department); its receipt if none."""
+    reached = ticket.received_at
+    for dispatch in ticket.dispatches.order_by("-dispatched_at", "-pk"):
+        if dispatch.department_id != ticket.department_id:
+            break
+        reached = dispatch.dispatched_at
+    return reached
 
 
 def superior_of(person: User, department: Department | None) -> User | None:
@@ -200,7 +205,11 @@ def pass_to_colleague(
         },
         changes={"handler": colleague, "help_requested": False},
     )
-    _send_dispatch(actor, locked, department, colleague, text, reviewed_by=None)
+    # The center's reviewed instructions stay the dispatch's; the reason is on the timeline.
+    running = locked.dispatches.filter(ended_at__isnull=True).order_by("-dispatched_at").first()
+    instructions = running.instructions if running is not None else ""
+    reviewed_by = running.reviewed_by if running is not None else None
+    _send_dispatch(actor, locked, department, colleague, instructions, reviewed_by=reviewed_by)
     notices.passed_on(actor, locked, colleague, text)
     return locked
 

@@ -284,5 +284,35 @@ def test_the_order_page_passes_on_and_returns_through_the_actions(org, register,
     back = reverse("tickets:move", kwargs={"number": ticket.number, "move": "return_to_center"})
     done = login(org["handler_head"]).post(back, {"version": ticket.version, "text": "派错了"})
     assert done.status_code == 302
+    # The order has left the department: back to the handler's queues, not to a 404.
+    assert done["Location"] == reverse("tickets:list")
     ticket.refresh_from_db()
     assert ticket.status == Status.REGISTERED
+
+
+def test_a_pass_keeps_the_centers_instructions_and_the_first_arrival_for_contact_times(
+    org, register
+):
+    """The colleague reads what the center asked, not the handler's reason for passing it on;
+    and a customer contacted before the pass was contacted after the order reached the
+    department (R-WO-6)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ticket = accepted(org, register)
+    first = Dispatch.objects.get(ticket=ticket)
+    Dispatch.objects.filter(pk=first.pk).update(
+        instructions="请24小时内联系客户", dispatched_at=timezone.now() - timedelta(hours=3)
+    )
+    ticket = pass_to_colleague(
+        org["handler"], ticket, org["handler_head"], "我明天休假", expected_version=ticket.version
+    )
+    current = Dispatch.objects.get(ticket=ticket, ended_at=None)
+    assert current.instructions == "请24小时内联系客户"
+    ticket = actions.accept(org["handler_head"], ticket, expected_version=ticket.version)
+    contacted_before_the_pass = timezone.now() - timedelta(hours=2)
+    feedback = actions.Feedback(contacted_before_the_pass, "已上门", "已恢复")
+    actions.feed_back(org["handler_head"], ticket, feedback, expected_version=ticket.version)
+    ticket.refresh_from_db()
+    assert ticket.status == Status.FED_BACK

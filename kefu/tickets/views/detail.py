@@ -147,6 +147,11 @@ def do_move(request: AuthedRequest, number: str, move: str) -> HttpResponse:
         messages.error(request, str(error) or _("You are not allowed to do this on this order."))
     else:
         messages.success(request, str(DONE[move]))
+        try:
+            access_ticket(request.user, number)
+        except Http404:
+            # Returned to the center, the order has left the handler's reach: to their queues.
+            return redirect("tickets:list")
         return redirect("tickets:detail", number=number)
     # The action changed nothing; the page shows the order as it is now.
     return _page(request, access_ticket(request.user, number), failed=move, form=form)
