@@ -113,7 +113,6 @@ MOVE_PHRASE_KINDS: dict[str, str] = {
     "note": PhraseKind.NOTE,
     "send_back_draft": PhraseKind.REASON,
     "send_back_feedback": PhraseKind.REASON,
-    "return_to_center": PhraseKind.REASON,
     "reopen": PhraseKind.REASON,
     "withdrawal": PhraseKind.REASON,
 }

@@ -182,3 +182,10 @@ def test_administrators_edit_phrases_in_the_admin_site(
     user = request.getfixturevalue(who)
     response = login(user).get(reverse("admin:kb_phrase_changelist"))
     assert response.status_code == status  # the agent is sent to the admin login, which refuses
+
+
+def test_the_handlers_return_reason_is_not_offered_the_centers_reasons(db):
+    """The reason phrases are the center's (send back, reopen, withdraw); a handler returning a
+    misrouted order writes their own."""
+    assert phrases.phrases_for_move("return_to_center", None) == []
+    assert phrases.phrases_for_move("send_back_feedback", None)
