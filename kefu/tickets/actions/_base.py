@@ -115,6 +115,20 @@ def _move(
 ) -> Ticket:
     """Apply one legal state change with its timeline event; the caller holds the transaction."""
     locked = _lock(ticket, expected_version)
+    return _move_locked(actor, locked, move, event_kind, body=body, data=data, changes=changes)
+
+
+def _move_locked(
+    actor: User,
+    locked: Ticket,
+    move: str,
+    event_kind: str,
+    *,
+    body: str = "",
+    data: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+) -> Ticket:
+    """``_move`` for a caller that already holds the order under ``_lock`` (to check it first)."""
     target = next_status(locked.status, move)
     if target is None:
         raise IllegalTransition(

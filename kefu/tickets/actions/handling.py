@@ -22,10 +22,11 @@ from kefu.tickets.actions._base import (
     _event,
     _lock,
     _move,
+    _move_locked,
     _require,
     _required_text,
 )
-from kefu.tickets.actions.dispatch import _dispatch_target, _send_dispatch
+from kefu.tickets.actions.dispatch import _current_dispatch, _dispatch_target, _send_dispatch
 from kefu.tickets.choices import (
     EventKind,
     Move,
@@ -191,12 +192,11 @@ def pass_to_colleague(
     # The checks of any dispatch: may receive orders, sees the department's orders (R-ORG-3),
     # is not the person complained about.
     _dispatch_target(locked, department, colleague)
-    locked = _move(
+    locked = _move_locked(
         actor,
         locked,
         Move.TRANSFER,
         EventKind.TRANSFERRED,
-        expected_version=None,  # checked under the lock above
         body=text,
         data={
             "from": previous.name if previous else "",
@@ -206,7 +206,7 @@ def pass_to_colleague(
         changes={"handler": colleague, "help_requested": False},
     )
     # The center's reviewed instructions stay the dispatch's; the reason is on the timeline.
-    running = locked.dispatches.filter(ended_at__isnull=True).order_by("-dispatched_at").first()
+    running = _current_dispatch(locked)
     instructions = running.instructions if running is not None else ""
     reviewed_by = running.reviewed_by if running is not None else None
     _send_dispatch(actor, locked, department, colleague, instructions, reviewed_by=reviewed_by)
@@ -225,12 +225,11 @@ def return_to_center(
     locked = _lock(ticket, expected_version)
     _refuse_while_drafted(locked)
     department, handler = locked.department, locked.handler
-    locked = _move(
+    locked = _move_locked(
         actor,
         locked,
         Move.RETURN_TO_CENTER,
         EventKind.RETURNED_TO_CENTER,
-        expected_version=None,  # checked under the lock above
         body=text,
         data={
             "from_department": department.name if department else "",

@@ -16,10 +16,11 @@ from kefu.core.errors import IllegalTransition, StaleObject
 from kefu.core.types import AuthedRequest
 from kefu.customers.masking import shown_phone
 from kefu.org.choices import DepartmentKind
-from kefu.org.models import Department, User
+from kefu.org.models import Department
 from kefu.tickets.access import access_ticket
 from kefu.tickets.choices import Status
 from kefu.tickets.forms import (
+    DispatchForm,
     EditForm,
     HandOverForm,
     VersionedForm,
@@ -27,7 +28,7 @@ from kefu.tickets.forms import (
 from kefu.tickets.models import DispatchDraft, Ticket
 from kefu.tickets.moves import allowed_moves, dispatch_override, may_review
 from kefu.tickets.queries import pending_draft
-from kefu.tickets.views.move_table import DONE, MOVES, TEXT_LABELS
+from kefu.tickets.views.move_table import DONE, LEAVES_REACH, MOVES, TEXT_LABELS
 from kefu.tickets.views.timeline import resolution_is_previous, timeline
 
 
@@ -105,9 +106,9 @@ def _page(
             "departments": Department.objects.filter(is_active=True).exclude(
                 kind__in=[DepartmentKind.COMPANY, DepartmentKind.CENTER, DepartmentKind.TEAM]
             ),
-            "handlers": User.objects.filter(is_active=True, roles__code="department_handler")
-            .select_related("department")
-            .distinct(),
+            # The people the dispatch form accepts, as it lists them (a fresh copy: the form
+            # class keeps one queryset for every request).
+            "handlers": DispatchForm.base_fields["handler"].queryset.all(),  # type: ignore[attr-defined]
         },
     )
 
@@ -147,10 +148,8 @@ def do_move(request: AuthedRequest, number: str, move: str) -> HttpResponse:
         messages.error(request, str(error) or _("You are not allowed to do this on this order."))
     else:
         messages.success(request, str(DONE[move]))
-        try:
-            access_ticket(request.user, number)
-        except Http404:
-            # Returned to the center, the order has left the handler's reach: to their queues.
+        if move in LEAVES_REACH:
+            # The order has left the actor's department: to their queues, not to a 404.
             return redirect("tickets:list")
         return redirect("tickets:detail", number=number)
     # The action changed nothing; the page shows the order as it is now.

@@ -174,6 +174,9 @@ MOVES: dict[str, tuple[type[VersionedForm], Handler]] = {
     ),
 }
 
+# Moves after which the actor no longer sees the order (a handler returning it to the center).
+LEAVES_REACH = frozenset({"return_to_center"})
+
 # What the page says once a move is done (R-WO-1: the user sees what happened).
 DONE: dict[str, Any] = {
     "resolve_first_contact": gettext_lazy("Resolved on first contact; the callback is next."),
