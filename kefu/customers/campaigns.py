@@ -29,7 +29,7 @@ from kefu.customers.models import (
     month_day,
 )
 from kefu.customers.services import touch_activity
-from kefu.org.models import User
+from kefu.org.models import User, staff_granted
 
 OUTCOMES_BY_KIND = {
     TaskKind.WAKE_UP: [
@@ -76,14 +76,7 @@ def dormant_customers(now: Any = None) -> QuerySet[Customer]:
 
 def assignable_staff() -> QuerySet[User]:
     """Active staff whose roles make outbound calls about customers."""
-    from kefu.org.roles import ROLES
-
-    codes = [r.code for r in ROLES if "customers.work_tasks" in r.permissions]
-    return (
-        User.objects.filter(is_active=True, roles__code__in=codes)
-        .distinct()
-        .order_by("employee_no")
-    )
+    return staff_granted("customers.work_tasks").order_by("employee_no")
 
 
 @transaction.atomic

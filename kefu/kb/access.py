@@ -16,7 +16,7 @@ from django.http import Http404
 from kefu.core.permissions import object_rule
 from kefu.kb.choices import TRANSITIONS, Status, Step
 from kefu.kb.models import Article, ArticleQuerySet, live_q
-from kefu.org.models import Department, User
+from kefu.org.models import Department, User, staff_granted, subtree_ids
 from kefu.tickets.access import department_ids
 
 WORKFLOW_PERMS = ("kb.edit", "kb.publish", "kb.read_notice", "kb.study")
@@ -46,31 +46,13 @@ def may_confirm(user: Any, article: Article) -> bool:
 object_rule("kb.confirm", Article, check=may_confirm)(confirm_q)
 
 
-def _holders(perm: str) -> Any:
-    """Active staff whose roles grant ``perm`` (superusers, the installation's root account, are
-    not counted: nobody works an article's steps as root)."""
-    from kefu.org.roles import ROLES
-
-    codes = [role.code for role in ROLES if perm in role.permissions]
-    return User.objects.filter(is_active=True, roles__code__in=codes).distinct()
-
-
 def confirmable_department_ids() -> set[int]:
     """Departments whose articles someone can confirm (R-KB-1): the subtree of the department of
     every active holder of ``kb.confirm`` (the same reach as ``may_confirm``)."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Department.objects.filter(is_active=True).values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    stack = list(
-        _holders("kb.confirm").exclude(department=None).values_list("department_id", flat=True)
+    roots = (
+        staff_granted("kb.confirm").exclude(department=None).values_list("department_id", flat=True)
     )
-    found: set[int] = set()
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(children.get(current, []))
-    return found
+    return set(subtree_ids(*roots, among=Department.objects.filter(is_active=True)))
 
 
 def may_issue(department: Department | None) -> bool:
@@ -82,10 +64,10 @@ def may_issue(department: Department | None) -> bool:
 def confirmers(article: Article) -> list[User]:
     """Who can confirm the article's wording: staff holding ``kb.confirm`` in the issuing
     department or a unit above it; the managers for the center's own articles."""
-    holders = _holders("kb.confirm")
+    holders = staff_granted("kb.confirm")
     department = article.issuing_department
     if department is None:
-        holders = holders.filter(pk__in=_holders("kb.approve").values("pk"))
+        holders = holders.filter(pk__in=staff_granted("kb.approve").values("pk"))
     else:
         chain = [node.pk for node in department.ancestors()] + [department.pk]
         holders = holders.filter(department_id__in=chain)
@@ -102,7 +84,7 @@ def expected_actors(article: Article) -> list[tuple[str, list[User]]]:
         if move.permission == "kb.confirm":
             people = confirmers(article)
         else:
-            people = list(_holders(move.permission).order_by("employee_no"))
+            people = list(staff_granted(move.permission).order_by("employee_no"))
         expected.append((step, people))
     return expected
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -134,13 +135,15 @@ class Department(models.Model):
         return person.department_id in units or person.team_id in units
 
 
-def subtree_ids(root_id: int) -> list[int]:
-    """The department and every unit below it, the root first (the tree is small: one query)."""
+def subtree_ids(*root_ids: int, among: QuerySet[Department] | None = None) -> list[int]:
+    """The departments given and every unit below them (of ``among``: default all), the roots
+    first (the tree is small: one query)."""
     children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+    units = among if among is not None else Department.objects.all()
+    for pk, parent_id in units.values_list("pk", "parent_id"):
         children.setdefault(parent_id, []).append(pk)
     ids: list[int] = []
-    stack = [root_id]
+    stack = list(reversed(root_ids))
     while stack:
         current = stack.pop()
         if current in ids:
@@ -311,3 +314,12 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+def staff_granted(permission: str) -> QuerySet[User]:
+    """Active staff whose roles grant ``permission`` (superusers, the installation's root
+    account, are not counted: nobody works the center's steps as root)."""
+    from kefu.org.roles import ROLES
+
+    codes = [role.code for role in ROLES if permission in role.permissions]
+    return User.objects.filter(is_active=True, roles__code__in=codes).distinct()
